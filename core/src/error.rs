@@ -1,0 +1,45 @@
+//! The one error type of the core.
+
+use std::fmt;
+
+use crate::Diagnostic;
+
+/// Why a document could not be turned into manifests.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Error {
+    /// The text is not YAML or JSON, or not a single mapping.
+    Syntax {
+        /// What the parser said, with line and column.
+        message: String,
+    },
+    /// The document was read but has problems: every error found, and the warnings beside them.
+    Invalid {
+        /// Every problem, errors first.
+        diagnostics: Vec<Diagnostic>,
+    },
+}
+
+impl Error {
+    /// The diagnostics of an [`Error::Invalid`]; empty for a syntax error.
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        match self {
+            Error::Syntax { .. } => &[],
+            Error::Invalid { diagnostics } => diagnostics,
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Syntax { message } => write!(f, "input is not valid YAML: {message}"),
+            Error::Invalid { diagnostics } => {
+                let errors = diagnostics.iter().filter(|d| d.severity == crate::Severity::Error);
+                let lines: Vec<String> = errors.map(|d| format!("  {d}")).collect();
+                write!(f, "{} problem(s) in the input:\n{}", lines.len(), lines.join("\n"))
+            }
+        }
+    }
+}
+
+impl std::error::Error for Error {}

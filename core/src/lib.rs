@@ -1,0 +1,83 @@
+//! edgevirt-core renders an Azure IoT Edge device as the Kubernetes manifests that run it as a
+//! KubeVirt virtual machine.
+//!
+//! One input, the `EdgeDevice` document ([`EdgeDevice`]), becomes a cloud-init Secret, any
+//! NetworkAttachmentDefinitions, a `VirtualMachine` whose cloud-init installs and provisions IoT
+//! Edge, and Services. The crate does no I/O and keeps no state: the same bytes in give the same
+//! bytes out on every target (native, WASI, browser).
+//!
+//! The steps are separate so each shell can stop where it needs to:
+//!
+//! 1. [`parse_device`] reads YAML or JSON into the loose input model,
+//! 2. [`validate()`] checks every field at once and resolves defaults into a [`DeviceSpec`],
+//! 3. [`render()`] turns the spec into [`Manifests`].
+//!
+//! [`render_device`] does all three.
+//!
+//! ```
+//! let input = r#"
+//! apiVersion: edgevirt.dev/v1alpha1
+//! kind: EdgeDevice
+//! metadata: {name: plant-a-edge-01}
+//! spec:
+//!   iotEdge:
+//!     provisioning:
+//!       manual:
+//!         connectionString:
+//!           value: "HostName=hub.azure-devices.net;DeviceId=plant-a-edge-01;SharedAccessKey=c2VjcmV0"
+//! "#;
+//! let rendered = edgevirt_core::render_device(input).expect("a valid device");
+//! let yaml = rendered.manifests.to_yaml();
+//! assert!(yaml.contains("kind: VirtualMachine"));
+//! assert!(rendered.warnings.is_empty());
+//! ```
+
+mod diagnostic;
+mod error;
+mod import;
+pub mod model;
+mod parse;
+mod render;
+mod schema;
+mod spec;
+mod template;
+mod validate;
+pub mod versions;
+mod yaml;
+
+pub use diagnostic::{Diagnostic, Severity};
+pub use error::Error;
+pub use import::import_config_toml;
+pub use model::EdgeDevice;
+pub use parse::parse_device;
+pub use render::{Manifests, render};
+pub use schema::json_schema;
+pub use spec::DeviceSpec;
+pub use validate::{Validated, validate};
+
+/// The version of edgevirt.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Serializes an `EdgeDevice` as a YAML document, e.g. after [`import_config_toml`].
+pub fn device_to_yaml(device: &EdgeDevice) -> String {
+    yaml::to_string(device)
+}
+
+/// A rendered device and the warnings found while checking it.
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    /// The manifests, in apply order.
+    pub manifests: Manifests,
+    /// Problems that did not stop rendering.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Parses, validates and renders one `EdgeDevice` document.
+///
+/// # Errors
+/// [`Error::Syntax`] for text that is not YAML, [`Error::Invalid`] with every problem found.
+pub fn render_device(text: &str) -> Result<Rendered, Error> {
+    let device = parse_device(text)?;
+    let Validated { spec, warnings } = validate(&device)?;
+    Ok(Rendered { manifests: render(&spec), warnings })
+}

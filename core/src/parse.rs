@@ -1,0 +1,101 @@
+//! Reading an `EdgeDevice` from YAML or JSON text.
+//!
+//! The text is read into a JSON value first (JSON is YAML), then into the model. A value of the
+//! wrong type stops the read with its path; keys the model does not know are all collected, since
+//! a typo in an optional field would otherwise pass silently.
+
+use serde::de::DeserializeOwned;
+
+use crate::diagnostic::Diagnostics;
+use crate::{Diagnostic, EdgeDevice, Error};
+
+/// Reads one `EdgeDevice` document from YAML or JSON text.
+///
+/// Only the shape is checked here; [`crate::validate()`] checks the values.
+///
+/// # Errors
+/// [`Error::Syntax`] when the text is not one YAML document, [`Error::Invalid`] when a field has
+/// the wrong type or a key is unknown.
+pub fn parse_device(text: &str) -> Result<EdgeDevice, Error> {
+    device_from_value(crate::yaml::from_str(text)?)
+}
+
+/// Reads an `EdgeDevice` from an already parsed document.
+pub(crate) fn device_from_value(value: serde_json::Value) -> Result<EdgeDevice, Error> {
+    from_value_strict(value, "")
+}
+
+/// Deserializes `value` into `T`, reporting a wrong type with its path and every unknown key.
+/// `prefix` is prepended to every path (e.g. `spec.template` for embedded documents).
+pub(crate) fn from_value_strict<T: DeserializeOwned>(
+    value: serde_json::Value,
+    prefix: &str,
+) -> Result<T, Error> {
+    let mut unknown = Vec::new();
+    let mut on_unknown = |path: serde_ignored::Path<'_>| unknown.push(path_string(&path));
+    let ignored = serde_ignored::Deserializer::new(&value, &mut on_unknown);
+    let parsed: Result<T, _> = serde_path_to_error::deserialize(ignored);
+    let mut diags = Diagnostics::default();
+    for path in unknown {
+        let (parent, key) = path.rsplit_once('.').unwrap_or(("", &path));
+        let shown = join(prefix, parent);
+        let where_ = if shown.is_empty() { "the document".to_owned() } else { shown };
+        diags.error(
+            &join(prefix, &path),
+            None,
+            &format!("is not a field of {where_}"),
+            &format!("check the spelling of {key:?}; `edgevirt schema` lists every field"),
+        );
+    }
+    match parsed {
+        Ok(device) if !diags.has_errors() => Ok(device),
+        Ok(_) => Err(Error::Invalid { diagnostics: diags.items }),
+        Err(err) => {
+            let path = serde_path_to_error_path(err.path());
+            diags.items.insert(0, type_error(&join(prefix, &path), err.inner().to_string()));
+            Err(Error::Invalid { diagnostics: diags.items })
+        }
+    }
+}
+
+fn type_error(path: &str, serde_message: String) -> Diagnostic {
+    Diagnostic {
+        severity: crate::Severity::Error,
+        path: if path.is_empty() { "(document)".to_owned() } else { path.to_owned() },
+        value: None,
+        message: serde_message,
+        hint: Some("see `edgevirt schema` for the expected shape".to_owned()),
+    }
+}
+
+fn join(prefix: &str, path: &str) -> String {
+    match (prefix.is_empty(), path.is_empty()) {
+        (true, _) => path.to_owned(),
+        (false, true) => prefix.to_owned(),
+        (false, false) if path.starts_with('[') => format!("{prefix}{path}"),
+        (false, false) => format!("{prefix}.{path}"),
+    }
+}
+
+/// Formats a serde_ignored path as `a.b[2].c`.
+fn path_string(path: &serde_ignored::Path<'_>) -> String {
+    use serde_ignored::Path;
+    match path {
+        Path::Root => String::new(),
+        Path::Seq { parent, index } => format!("{}[{index}]", path_string(parent)),
+        Path::Map { parent, key } => join(&path_string(parent), key),
+        Path::Some { parent } | Path::NewtypeStruct { parent } | Path::NewtypeVariant { parent } => {
+            path_string(parent)
+        }
+    }
+}
+
+/// Formats a serde_path_to_error path as `a.b[2].c`.
+fn serde_path_to_error_path(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    path.iter().fold(String::new(), |acc, segment| match segment {
+        Segment::Seq { index } => format!("{acc}[{index}]"),
+        Segment::Map { key } | Segment::Enum { variant: key } => join(&acc, key),
+        Segment::Unknown => acc,
+    })
+}

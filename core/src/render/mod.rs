@@ -1,0 +1,124 @@
+//! Turning a [`DeviceSpec`] into manifests, in the order `kubectl apply` needs them: Secrets,
+//! NetworkAttachmentDefinitions, the VirtualMachine, Services.
+
+mod aziot_config;
+pub(crate) mod cloud_config;
+mod kube;
+mod network_data;
+mod secrets;
+mod vm;
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use crate::spec::{DeviceSpec, ServiceRole};
+use kube::*;
+
+/// The label every rendered object carries, and that Services select the VM's pod by.
+pub(crate) const DEVICE_LABEL: &str = "edgevirt.dev/device";
+
+/// The manifests of one device, in apply order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Manifests {
+    documents: Vec<Value>,
+}
+
+impl Manifests {
+    /// The documents as JSON values.
+    pub fn documents(&self) -> &[Value] {
+        &self.documents
+    }
+
+    /// A multi-document YAML stream, each document opened by `---`.
+    pub fn to_yaml(&self) -> String {
+        self.documents.iter().map(|d| format!("---\n{}", crate::yaml::to_string(d))).collect()
+    }
+
+    /// Appends the documents of `other`, for streams of several devices.
+    pub fn extend(&mut self, other: Manifests) {
+        self.documents.extend(other.documents);
+    }
+}
+
+/// Renders the manifests of a validated device.
+pub fn render(spec: &DeviceSpec) -> Manifests {
+    let mut plan = secrets::SecretPlan::default();
+    let config_toml = aziot_config::render(spec, &mut plan);
+    let cloud_config = cloud_config::build(spec, config_toml, &plan);
+    let network_data = network_data::build(spec);
+    let user_data_secret = format!("{}-cloud-init", spec.name);
+
+    let mut docs = Vec::new();
+    let mut data = BTreeMap::from([("userdata".to_owned(), cloud_config.to_user_data())]);
+    if let Some(nd) = &network_data {
+        data.insert("networkdata".to_owned(), crate::yaml::to_string(nd));
+    }
+    docs.push(to_value(&Secret {
+        api_version: "v1",
+        kind: "Secret",
+        metadata: meta(spec, user_data_secret.clone(), BTreeMap::new()),
+        type_: "Opaque",
+        string_data: data,
+    }));
+    for iface in &spec.network.interfaces {
+        let Some((name, bridge, vlan)) = &iface.create else { continue };
+        let mut config = json!({"cniVersion": "0.3.1", "name": name, "type": "bridge", "bridge": bridge,
+            "ipam": {}});
+        if let Some(v) = vlan {
+            config["vlan"] = json!(v);
+        }
+        docs.push(to_value(&NetworkAttachmentDefinition {
+            api_version: "k8s.cni.cncf.io/v1",
+            kind: "NetworkAttachmentDefinition",
+            metadata: meta(spec, name.clone(), BTreeMap::new()),
+            spec: NadSpec { config: config.to_string() },
+        }));
+    }
+    let vm_meta = meta(spec, spec.name.clone(), BTreeMap::new());
+    let vm = vm::build(spec, vm_meta, &user_data_secret, network_data.is_some(), &plan);
+    docs.push(to_value(&vm));
+    docs.extend(spec.services.iter().map(|s| to_value(&service(spec, s))));
+    Manifests { documents: docs }
+}
+
+fn meta(spec: &DeviceSpec, name: String, extra: BTreeMap<String, String>) -> ObjectMeta {
+    let mut labels = BTreeMap::from([
+        ("app.kubernetes.io/managed-by".to_owned(), "edgevirt".to_owned()),
+        (DEVICE_LABEL.to_owned(), spec.name.clone()),
+    ]);
+    labels.extend(spec.labels.clone());
+    let mut annotations = spec.annotations.clone();
+    annotations.extend(extra);
+    ObjectMeta { name, namespace: spec.namespace.clone(), labels, annotations }
+}
+
+fn service(spec: &DeviceSpec, plan: &crate::spec::ServicePlan) -> Service {
+    let (suffix, ports) = match plan.role {
+        ServiceRole::Ssh => ("ssh", vec![port("ssh", 22)]),
+        ServiceRole::Gateway => {
+            ("gateway", vec![port("https", 443), port("amqps", 5671), port("mqtts", 8883)])
+        }
+    };
+    let load_balancer = plan.service_type == "LoadBalancer";
+    Service {
+        api_version: "v1",
+        kind: "Service",
+        metadata: meta(spec, format!("{}-{suffix}", spec.name), plan.annotations.clone()),
+        spec: ServiceSpec {
+            type_: plan.service_type.clone(),
+            selector: BTreeMap::from([(DEVICE_LABEL.to_owned(), spec.name.clone())]),
+            ports,
+            load_balancer_source_ranges: if load_balancer { plan.source_ranges.clone() } else { vec![] },
+        },
+    }
+}
+
+fn port(name: &'static str, number: u16) -> ServicePort {
+    ServicePort { name, protocol: "TCP", port: number, target_port: number }
+}
+
+fn to_value<T: Serialize>(object: &T) -> Value {
+    serde_json::to_value(object).unwrap_or_else(|e| unreachable!("manifests are plain data: {e}"))
+}

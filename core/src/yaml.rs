@@ -1,0 +1,24 @@
+//! YAML in and out, through serde-saphyr.
+//!
+//! serde-saphyr is maintained, never panics on input, and quotes on output every string that a
+//! YAML 1.1 reader (cloud-init's PyYAML, Kubernetes' go-yaml) would take for something else:
+//! `"0600"`, `"yes"`, `"on"`, `"12:30"`. The tests read every rendered file back with PyYAML.
+
+use serde::Serialize;
+
+use crate::Error;
+
+/// Parses one YAML (or JSON) document into a JSON value.
+pub(crate) fn from_str(text: &str) -> Result<serde_json::Value, Error> {
+    serde_saphyr::from_str(text).map_err(|e| Error::Syntax { message: e.to_string() })
+}
+
+/// Serializes one document as YAML, without a leading `---`.
+pub(crate) fn to_string<T: Serialize>(value: &T) -> String {
+    match serde_saphyr::to_string(value) {
+        Ok(text) => text,
+        // Our values are JSON-shaped trees with string keys: serialization cannot fail. Should it
+        // ever, the message lands in the output where a test sees it, instead of a panic in wasm.
+        Err(e) => format!("# edgevirt: YAML serialization failed: {e}\n"),
+    }
+}

@@ -1,0 +1,146 @@
+//! `edgevirt`: the command line of edgevirt.
+//!
+//! A thin shell over `edgevirt-core`: it reads the input, calls one core function and writes the
+//! result. Manifests go to stdout and nothing else does; every diagnostic goes to stderr. When
+//! the input is bad, stdout stays empty and the exit code is 1.
+
+use std::io::{Read, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use edgevirt_core::{Diagnostic, Error, Severity};
+
+const EXAMPLES: &str = "\
+Examples:
+  edgevirt render device.yaml > device-manifests.yaml
+  edgevirt render device.yaml | kubectl apply -f -
+  cat device.yaml | edgevirt render - -o out.yaml
+  edgevirt validate device.yaml
+  edgevirt schema > edgedevice.schema.json
+  edgevirt import /etc/aziot/config.toml --name plant-a-edge-01 > device.yaml";
+
+/// Render Azure IoT Edge devices as KubeVirt virtual machines.
+#[derive(Debug, Parser)]
+#[command(name = "edgevirt", version, about, after_help = EXAMPLES)]
+struct Cli {
+    #[command(subcommand)]
+    command: Cmd,
+}
+
+#[derive(Debug, Subcommand)]
+enum Cmd {
+    /// Render an EdgeDevice into Secrets, NetworkAttachmentDefinitions, a VirtualMachine and
+    /// Services.
+    Render {
+        /// The EdgeDevice document (YAML or JSON); `-` or nothing reads stdin.
+        file: Option<PathBuf>,
+        /// Write the manifests to this file instead of stdout.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// Output format: a YAML stream, or a JSON list.
+        #[arg(short, long, value_enum, default_value_t = Format::Yaml)]
+        format: Format,
+    },
+    /// Check an EdgeDevice and print every problem; prints nothing on stdout.
+    Validate {
+        /// The EdgeDevice document; `-` or nothing reads stdin.
+        file: Option<PathBuf>,
+    },
+    /// Print the JSON Schema of the EdgeDevice document.
+    Schema,
+    /// Turn an IoT Edge config.toml into an EdgeDevice document.
+    Import {
+        /// The config.toml; `-` or nothing reads stdin.
+        file: Option<PathBuf>,
+        /// Name of the device; default the config's hostname.
+        #[arg(long)]
+        name: Option<String>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum Format {
+    Yaml,
+    Json,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli.command) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("{message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cmd: Cmd) -> Result<(), String> {
+    match cmd {
+        Cmd::Render { file, output, format } => {
+            let rendered = edgevirt_core::render_device(&read(file.as_ref())?).map_err(report)?;
+            print_warnings(&rendered.warnings);
+            let text = match format {
+                Format::Yaml => rendered.manifests.to_yaml(),
+                Format::Json => to_json(rendered.manifests.documents()),
+            };
+            write(output.as_ref(), &text)
+        }
+        Cmd::Validate { file } => {
+            let device = edgevirt_core::parse_device(&read(file.as_ref())?).map_err(report)?;
+            let validated = edgevirt_core::validate(&device).map_err(report)?;
+            print_warnings(&validated.warnings);
+            eprintln!("{}: valid", validated.spec.name());
+            Ok(())
+        }
+        Cmd::Schema => write(None, &to_json(&edgevirt_core::json_schema())),
+        Cmd::Import { file, name } => {
+            let text = read(file.as_ref())?;
+            let device = edgevirt_core::import_config_toml(&text, name.as_deref()).map_err(report)?;
+            write(None, &edgevirt_core::device_to_yaml(&device))
+        }
+    }
+}
+
+fn read(file: Option<&PathBuf>) -> Result<String, String> {
+    match file.filter(|f| f.as_os_str() != "-") {
+        Some(path) => std::fs::read_to_string(path)
+            .map_err(|e| format!("error: cannot read {}: {e}", path.display())),
+        None => {
+            let mut text = String::new();
+            std::io::stdin().read_to_string(&mut text)
+                .map_err(|e| format!("error: cannot read stdin: {e}"))?;
+            Ok(text)
+        }
+    }
+}
+
+fn write(file: Option<&PathBuf>, text: &str) -> Result<(), String> {
+    match file.filter(|f| f.as_os_str() != "-") {
+        Some(path) => std::fs::write(path, text)
+            .map_err(|e| format!("error: cannot write {}: {e}", path.display())),
+        None => std::io::stdout().lock().write_all(text.as_bytes())
+            .map_err(|e| format!("error: cannot write stdout: {e}")),
+    }
+}
+
+fn to_json<T: serde::Serialize + ?Sized>(value: &T) -> String {
+    serde_json::to_string_pretty(value).unwrap_or_default() + "\n"
+}
+
+fn print_warnings(warnings: &[Diagnostic]) {
+    for w in warnings {
+        eprintln!("warning: {w}");
+    }
+}
+
+/// Formats an error for stderr: every error first, then the warnings found beside them.
+fn report(err: Error) -> String {
+    let Error::Invalid { diagnostics } = &err else { return format!("error: {err}") };
+    let lines: Vec<String> = diagnostics.iter().map(|d| match d.severity {
+        Severity::Error => format!("error: {d}"),
+        Severity::Warning => format!("warning: {d}"),
+    }).collect();
+    lines.join("\n")
+}
