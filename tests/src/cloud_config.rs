@@ -152,6 +152,30 @@ mod tests {
         );
     }
 
+    /// The fixtures of `tools/cloud_init_schema.sh`: what the real cloud-init 22.4 accepts or
+    /// rejects there, this check must accept or reject too.
+    #[test]
+    fn agrees_with_cloud_init_on_the_tool_fixtures() {
+        let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/tools/fixtures");
+        for (folder, valid) in [
+            ("cloud-config-valid", true),
+            ("cloud-config-invalid", false),
+        ] {
+            let dir = std::path::Path::new(fixtures).join(folder);
+            for entry in std::fs::read_dir(&dir).expect("fixture folder") {
+                let path = entry.expect("directory entry").path();
+                let text = std::fs::read_to_string(&path).expect("fixture text");
+                let problems = check_cloud_config(&text);
+                assert_eq!(
+                    problems.is_empty(),
+                    valid,
+                    "{}: {problems:#?}",
+                    path.display()
+                );
+            }
+        }
+    }
+
     #[test]
     fn a_script_is_not_a_cloud_config() {
         let problems = check_cloud_config("#!/bin/sh\necho hi\n");
