@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what edgevirt's tests need beyond the Rust toolchain, on a Debian 12 machine as root:
-#   - Debian's cloud-init, for `cloud-init schema --config-file F` (tests/tools/cloud_init_schema.sh)
+#   - Debian's cloud-init, for `cloud-init schema --config-file F`
+#     (tests/tools/cloud_init_schema.sh)
 #   - PyYAML and jsonschema for python3 (tests/tools/yaml11_check.py reads YAML as cloud-init does)
 # The Rust toolchain and its wasm targets come from rust-toolchain.toml on first cargo use.
 # Idempotent: each step checks first and does nothing when the tool is there at a good version,
