@@ -31,6 +31,8 @@ struct DataKind {
     base64: &'static str,
     secret_ref: &'static str,
     keys: [&'static str; 2],
+    /// The first line the data must start with, when KubeVirt's consumer needs one.
+    header: Option<&'static str>,
 }
 
 const USER_DATA: DataKind = DataKind {
@@ -39,6 +41,7 @@ const USER_DATA: DataKind = DataKind {
     base64: "userDataBase64",
     secret_ref: "secretRef",
     keys: USER_DATA_KEYS,
+    header: Some("#cloud-config"),
 };
 
 const NETWORK_DATA: DataKind = DataKind {
@@ -47,6 +50,7 @@ const NETWORK_DATA: DataKind = DataKind {
     base64: "networkDataBase64",
     secret_ref: "networkDataSecretRef",
     keys: NETWORK_DATA_KEYS,
+    header: None,
 };
 
 /// Checks every cloud-init volume of a VirtualMachine.
@@ -156,10 +160,10 @@ impl Volume<'_> {
             let message = format!("Secret {name:?} has none of the keys {:?}", kind.keys);
             return vec![self.problem(&path, message)];
         };
-        let message = match (&found.text, kind.secret_ref) {
+        let message = match (&found.text, kind.header) {
             (Err(reason), _) => format!("Secret {name:?} {}: {reason}", found.path),
-            (Ok(text), "secretRef") if !text.starts_with("#cloud-config") => format!(
-                "Secret {name:?} {} does not start with #cloud-config (starts with {:?})",
+            (Ok(text), Some(header)) if !text.starts_with(header) => format!(
+                "Secret {name:?} {} does not start with {header} (starts with {:?})",
                 found.path,
                 text.lines().next().unwrap_or("")
             ),

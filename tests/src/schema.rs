@@ -136,6 +136,7 @@ impl Schema {
         found.dedup();
         Ok(found)
     }
+
     /// Validates `instance`, found at `prefix`, and reports each violation as a problem.
     ///
     /// `prefix` is a path, or a chain ending in ` -> ` for a text embedded in a field; a
@@ -166,7 +167,7 @@ impl Schema {
 }
 
 /// The folder holding the schema files, found from the crate's own location.
-pub(crate) fn schema_dir() -> PathBuf {
+fn schema_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("schemas")
 }
 
