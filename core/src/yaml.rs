@@ -10,7 +10,11 @@ use crate::Error;
 
 /// Parses one YAML (or JSON) document into a JSON value.
 pub(crate) fn from_str(text: &str) -> Result<serde_json::Value, Error> {
-    serde_saphyr::from_str(text).map_err(|e| Error::Syntax { message: e.to_string() })
+    serde_saphyr::from_str(text).map_err(|e| {
+        let message = e.to_string();
+        let message = message.strip_prefix("error: ").unwrap_or(&message).to_owned();
+        Error::Syntax { message }
+    })
 }
 
 /// Serializes one document as YAML, without a leading `---`.

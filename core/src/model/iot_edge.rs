@@ -206,13 +206,14 @@ pub struct EdgeCa {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct QuickstartCa {
-    /// Days the generated CA is valid (`auto_generated_edge_ca_expiry_days`).
+    /// Days the generated CA is valid (`auto_generated_edge_ca_expiry_days`); default 90.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_generated_expiry_days: Option<u32>,
-    /// Common name of the CA (turns on `method = "quickstart"`).
+    /// Common name of the CA; with it (or `expiryDays`, `autoRenew`) the CA is IoT Edge's
+    /// customized `self_signed` edge CA.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub common_name: Option<String>,
-    /// Days the CA is valid (with `method = "quickstart"`).
+    /// Days the customized CA is valid.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiry_days: Option<u32>,
     /// Renewal policy.
@@ -262,12 +263,13 @@ pub struct EstCa {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct AutoRenew {
-    /// Make a new key at renewal.
+    /// Make a new key at renewal; default true.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rotate_key: Option<bool>,
-    /// Renew when this much of the lifetime is left, e.g. `80%` or `10d`.
+    /// Renew when this much of the lifetime has passed, e.g. `80%`, or this long before expiry,
+    /// e.g. `30day` or `90min`.
     pub threshold: String,
-    /// Retry period after a failed renewal, e.g. `4%` or `1d`.
+    /// Wait between failed renewals, e.g. `4%` or `1day`.
     pub retry: String,
 }
 

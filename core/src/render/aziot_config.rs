@@ -81,7 +81,7 @@ fn provisioning(p: &ProvisioningSpec, plan: &mut SecretPlan) -> Value {
     match p {
         ProvisioningSpec::ConnectionString(cs) => json!({
             "source": "manual",
-            "connection_string": plan.text(cs),
+            "connection_string": plan.connection_string(cs),
         }),
         ProvisioningSpec::ManualSas { hub, device_id, key } => json!({
             "source": "manual",
@@ -180,10 +180,13 @@ fn edge_ca(ca: &EdgeCaSpec, plan: &mut SecretPlan) -> Value {
     match ca {
         EdgeCaSpec::Quickstart { auto_generated_expiry_days, common_name, expiry_days, auto_renew } => {
             let mut m = Map::new();
-            if common_name.is_some() || expiry_days.is_some() || auto_renew.is_some() {
-                m.insert("method".into(), json!("quickstart"));
+            if common_name.is_none() && expiry_days.is_none() && auto_renew.is_none() {
+                m.insert("auto_generated_edge_ca_expiry_days".into(),
+                    json!(auto_generated_expiry_days.unwrap_or(90)));
+                return Value::Object(m);
             }
-            insert_some(&mut m, "auto_generated_edge_ca_expiry_days", auto_generated_expiry_days.as_ref());
+            // A customized quickstart CA is what IoT Edge calls a self-signed edge CA.
+            m.insert("method".into(), json!("self_signed"));
             insert_some(&mut m, "common_name", common_name.as_ref());
             insert_some(&mut m, "expiry_days", expiry_days.as_ref());
             if let Some(r) = auto_renew {
@@ -224,7 +227,7 @@ fn edge_ca(ca: &EdgeCaSpec, plan: &mut SecretPlan) -> Value {
 
 fn auto_renew_value(r: &crate::model::AutoRenew) -> Value {
     let mut m = Map::new();
-    insert_some(&mut m, "rotate_key", r.rotate_key.as_ref());
+    m.insert("rotate_key".into(), json!(r.rotate_key.unwrap_or(true)));
     m.insert("threshold".into(), json!(r.threshold));
     m.insert("retry".into(), json!(r.retry));
     Value::Object(m)

@@ -122,3 +122,35 @@ fn port(name: &'static str, number: u16) -> ServicePort {
 fn to_value<T: Serialize>(object: &T) -> Value {
     serde_json::to_value(object).unwrap_or_else(|e| unreachable!("manifests are plain data: {e}"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const EXAMPLES: [&str; 3] = [
+        include_str!("../../../examples/full.yaml"),
+        include_str!("../../../examples/minimal.yaml"),
+        include_str!("../../../examples/dps-x509.yaml"),
+    ];
+
+    /// What the YAML says is what the core meant: every emitted document reads back (as YAML
+    /// 1.2) into the value it was made from. The YAML 1.1 reading is checked by the tests in
+    /// `tests/tools/`.
+    #[test]
+    fn yaml_reads_back_as_the_values_it_was_made_from() {
+        for input in EXAMPLES {
+            let device = crate::parse_device(input).expect("example parses");
+            let spec = crate::validate(&device).expect("example is valid").spec;
+            let mut plan = secrets::SecretPlan::default();
+            let config = aziot_config::render(&spec, &mut plan);
+            let cloud_config = cloud_config::build(&spec, config, &plan);
+            let text = cloud_config.to_user_data();
+            let read: Value = serde_saphyr::from_str(&text).expect("user-data parses");
+            assert_eq!(read, to_value(&cloud_config));
+            let manifests = render(&spec);
+            let stream = manifests.to_yaml();
+            let docs: Vec<Value> = serde_saphyr::from_multiple(&stream).expect("stream parses");
+            assert_eq!(docs, manifests.documents());
+        }
+    }
+}

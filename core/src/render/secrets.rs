@@ -76,6 +76,18 @@ impl SecretPlan {
 
     /// The string `config.toml` carries for a secret: its value, or a token.
     pub(crate) fn text(&mut self, secret: &SecretText) -> String {
+        self.token(secret, |name, key| format!("edgevirt-secret:{name}/{key}"))
+    }
+
+    /// Like [`SecretPlan::text`], with a token shaped like a connection string, so that the
+    /// `config.toml` in the cloud-init Secret is valid before the boot script fills it in.
+    pub(crate) fn connection_string(&mut self, secret: &SecretText) -> String {
+        self.token(secret, |name, key| {
+            format!("HostName=edgevirt-secret.invalid;DeviceId={name}/{key};SharedAccessKey=mounted")
+        })
+    }
+
+    fn token(&mut self, secret: &SecretText, shape: impl Fn(&str, &str) -> String) -> String {
         let (r, derive_for) = match secret {
             SecretText::Inline(value) => return value.clone(),
             SecretText::Mounted(r) => (r, None),
@@ -85,7 +97,7 @@ impl SecretPlan {
         };
         self.attach(r);
         let suffix = derive_for.as_ref().map_or(String::new(), |id| format!("#derive:{id}"));
-        let token = format!("edgevirt-secret:{}/{}{suffix}", r.name, r.key);
+        let token = format!("{}{suffix}", shape(&r.name, &r.key));
         if !self.substitutions.iter().any(|s| s.token == token) {
             self.substitutions.push(Substitution {
                 token: token.clone(),

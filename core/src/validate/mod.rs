@@ -55,12 +55,14 @@ fn check_device(device: &EdgeDevice, d: &mut Diagnostics) -> Option<DeviceSpec> 
         d.error("kind", Some(&device.kind), "is not supported", "expected EdgeDevice");
     }
     let name = check_name(&device.metadata, d);
+    // Hostname and registration ID default to the name; a bad name is reported once, here.
+    let defaults_name = if d.has_errors() { "device".to_owned() } else { name.clone() };
     let spec = &device.spec;
     let vm = check_vm(&spec.vm, spec.iot_edge.provisioning.dps.as_ref(), d);
     let os = check_os(&spec.os, d);
     let (root_disk, data_disks) = check_disk(&spec.disk, &name, os.release, d);
     let network = network::check(&spec.network, &device.metadata, spec.vm.mac_address.as_ref(), d);
-    let edge = edge::check(&spec.iot_edge, &name, &spec.network, d);
+    let edge = edge::check(&spec.iot_edge, &defaults_name, &spec.network, d);
     let services = check_services(&spec.services, d);
     let ctx = crate::template::Context {
         name: &name,
