@@ -34,9 +34,16 @@ impl fmt::Display for Error {
         match self {
             Error::Syntax { message } => write!(f, "input is not valid YAML: {message}"),
             Error::Invalid { diagnostics } => {
-                let errors = diagnostics.iter().filter(|d| d.severity == crate::Severity::Error);
+                let errors = diagnostics
+                    .iter()
+                    .filter(|d| d.severity == crate::Severity::Error);
                 let lines: Vec<String> = errors.map(|d| format!("  {d}")).collect();
-                write!(f, "{} problem(s) in the input:\n{}", lines.len(), lines.join("\n"))
+                write!(
+                    f,
+                    "{} problem(s) in the input:\n{}",
+                    lines.len(),
+                    lines.join("\n")
+                )
             }
         }
     }

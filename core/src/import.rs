@@ -10,5 +10,7 @@ use crate::{EdgeDevice, Error};
 /// does not carry.
 pub fn import_config_toml(text: &str, name: Option<&str>) -> Result<EdgeDevice, Error> {
     let _ = (text, name);
-    Err(Error::Syntax { message: "import is not built yet".to_owned() })
+    Err(Error::Syntax {
+        message: "import is not built yet".to_owned(),
+    })
 }

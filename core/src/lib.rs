@@ -79,5 +79,8 @@ pub struct Rendered {
 pub fn render_device(text: &str) -> Result<Rendered, Error> {
     let device = parse_device(text)?;
     let Validated { spec, warnings } = validate(&device)?;
-    Ok(Rendered { manifests: render(&spec), warnings })
+    Ok(Rendered {
+        manifests: render(&spec),
+        warnings,
+    })
 }

@@ -39,7 +39,11 @@ pub(crate) fn from_value_strict<T: DeserializeOwned>(
     for path in unknown {
         let (parent, key) = path.rsplit_once('.').unwrap_or(("", &path));
         let shown = join(prefix, parent);
-        let where_ = if shown.is_empty() { "the document".to_owned() } else { shown };
+        let where_ = if shown.is_empty() {
+            "the document".to_owned()
+        } else {
+            shown
+        };
         diags.error(
             &join(prefix, &path),
             None,
@@ -49,11 +53,17 @@ pub(crate) fn from_value_strict<T: DeserializeOwned>(
     }
     match parsed {
         Ok(device) if !diags.has_errors() => Ok(device),
-        Ok(_) => Err(Error::Invalid { diagnostics: diags.items }),
+        Ok(_) => Err(Error::Invalid {
+            diagnostics: diags.items,
+        }),
         Err(err) => {
             let path = serde_path_to_error_path(err.path());
-            diags.items.insert(0, type_error(&join(prefix, &path), err.inner().to_string()));
-            Err(Error::Invalid { diagnostics: diags.items })
+            diags
+                .items
+                .insert(0, type_error(&join(prefix, &path), err.inner().to_string()));
+            Err(Error::Invalid {
+                diagnostics: diags.items,
+            })
         }
     }
 }
@@ -61,7 +71,11 @@ pub(crate) fn from_value_strict<T: DeserializeOwned>(
 fn type_error(path: &str, serde_message: String) -> Diagnostic {
     Diagnostic {
         severity: crate::Severity::Error,
-        path: if path.is_empty() { "(document)".to_owned() } else { path.to_owned() },
+        path: if path.is_empty() {
+            "(document)".to_owned()
+        } else {
+            path.to_owned()
+        },
         value: None,
         message: serde_message,
         hint: Some("see `edgevirt schema` for the expected shape".to_owned()),
@@ -84,18 +98,19 @@ fn path_string(path: &serde_ignored::Path<'_>) -> String {
         Path::Root => String::new(),
         Path::Seq { parent, index } => format!("{}[{index}]", path_string(parent)),
         Path::Map { parent, key } => join(&path_string(parent), key),
-        Path::Some { parent } | Path::NewtypeStruct { parent } | Path::NewtypeVariant { parent } => {
-            path_string(parent)
-        }
+        Path::Some { parent }
+        | Path::NewtypeStruct { parent }
+        | Path::NewtypeVariant { parent } => path_string(parent),
     }
 }
 
 /// Formats a serde_path_to_error path as `a.b[2].c`.
 fn serde_path_to_error_path(path: &serde_path_to_error::Path) -> String {
     use serde_path_to_error::Segment;
-    path.iter().fold(String::new(), |acc, segment| match segment {
-        Segment::Seq { index } => format!("{acc}[{index}]"),
-        Segment::Map { key } | Segment::Enum { variant: key } => join(&acc, key),
-        Segment::Unknown => acc,
-    })
+    path.iter()
+        .fold(String::new(), |acc, segment| match segment {
+            Segment::Seq { index } => format!("{acc}[{index}]"),
+            Segment::Map { key } | Segment::Enum { variant: key } => join(&acc, key),
+            Segment::Unknown => acc,
+        })
 }

@@ -35,8 +35,16 @@ impl DeviceSpec {
 
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Sizing {
-    Explicit { cores: u32, sockets: u32, threads: u32, memory: String },
-    Instancetype { name: String, kind: String },
+    Explicit {
+        cores: u32,
+        sockets: u32,
+        threads: u32,
+        memory: String,
+    },
+    Instancetype {
+        name: String,
+        kind: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -143,7 +151,10 @@ pub(crate) enum SecretText {
     /// Read from a Secret mounted into the VM, at boot.
     Mounted(SecretKeyRef),
     /// A group key read from a mounted Secret; the VM derives the device key at boot.
-    DeriveFrom { group_key: SecretKeyRef, registration_id: String },
+    DeriveFrom {
+        group_key: SecretKeyRef,
+        registration_id: String,
+    },
 }
 
 /// A PEM file (certificate or key) as the renderer sees it.
@@ -158,11 +169,35 @@ pub(crate) enum PemFile {
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum ProvisioningSpec {
     ConnectionString(SecretText),
-    ManualSas { hub: String, device_id: String, key: SecretText },
-    ManualX509 { hub: String, device_id: String, cert: PemFile, pk: PemFile },
-    DpsSymmetricKey { scope: String, endpoint: String, registration_id: String, key: SecretText },
-    DpsX509 { scope: String, endpoint: String, registration_id: Option<String>, cert: PemFile, pk: PemFile },
-    DpsTpm { scope: String, endpoint: String, registration_id: String },
+    ManualSas {
+        hub: String,
+        device_id: String,
+        key: SecretText,
+    },
+    ManualX509 {
+        hub: String,
+        device_id: String,
+        cert: PemFile,
+        pk: PemFile,
+    },
+    DpsSymmetricKey {
+        scope: String,
+        endpoint: String,
+        registration_id: String,
+        key: SecretText,
+    },
+    DpsX509 {
+        scope: String,
+        endpoint: String,
+        registration_id: Option<String>,
+        cert: PemFile,
+        pk: PemFile,
+    },
+    DpsTpm {
+        scope: String,
+        endpoint: String,
+        registration_id: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -173,7 +208,10 @@ pub(crate) enum EdgeCaSpec {
         expiry_days: Option<u32>,
         auto_renew: Option<AutoRenew>,
     },
-    Provided { cert: PemFile, pk: PemFile },
+    Provided {
+        cert: PemFile,
+        pk: PemFile,
+    },
     Est {
         url: String,
         username: Option<String>,

@@ -34,7 +34,10 @@ pub(crate) fn render(source: &str, ctx: &Context<'_>) -> Result<String, String> 
     }
     let out = env.render_str(source, minijinja::context! { name => ctx.name, namespace => ctx.namespace, hostname => ctx.hostname }).map_err(|e| format!("is not a valid template: {e}"))?;
     if out.len() > MAX_OUTPUT {
-        return Err(format!("renders {} bytes, more than the {MAX_OUTPUT} allowed", out.len()));
+        return Err(format!(
+            "renders {} bytes, more than the {MAX_OUTPUT} allowed",
+            out.len()
+        ));
     }
     Ok(out)
 }
@@ -43,18 +46,28 @@ pub(crate) fn render(source: &str, ctx: &Context<'_>) -> Result<String, String> 
 mod tests {
     use super::*;
 
-    const CTX: Context<'static> = Context { name: "dev-1", namespace: "ns", hostname: "dev-1" };
+    const CTX: Context<'static> = Context {
+        name: "dev-1",
+        namespace: "ns",
+        hostname: "dev-1",
+    };
 
     #[test]
     fn templates_see_the_device_and_nothing_else() {
-        assert_eq!(render("host={{ hostname }}\n", &CTX).as_deref(), Ok("host=dev-1\n"));
+        assert_eq!(
+            render("host={{ hostname }}\n", &CTX).as_deref(),
+            Ok("host=dev-1\n")
+        );
         assert!(render("{{ secret }}", &CTX).is_err());
         assert!(render("{% include 'x' %}", &CTX).is_err());
     }
 
     #[test]
     fn runaway_templates_stop() {
-        let err = render("{% for i in range(100000) %}{% for j in range(100000) %}x{% endfor %}{% endfor %}", &CTX);
+        let err = render(
+            "{% for i in range(100000) %}{% for j in range(100000) %}x{% endfor %}{% endfor %}",
+            &CTX,
+        );
         assert!(err.is_err());
     }
 }

@@ -44,12 +44,18 @@ fn expect_file(path: &Path, actual: &str, failures: &mut Vec<String>) {
             path.display(),
             first_difference(&expected, actual)
         )),
-        Err(_) => failures.push(format!("{} is missing (run scripts/bless.sh)", path.display())),
+        Err(_) => failures.push(format!(
+            "{} is missing (run scripts/bless.sh)",
+            path.display()
+        )),
     }
 }
 
 fn first_difference(expected: &str, actual: &str) -> String {
-    let line = expected.lines().zip(actual.lines()).position(|(a, b)| a != b);
+    let line = expected
+        .lines()
+        .zip(actual.lines())
+        .position(|(a, b)| a != b);
     let n = line.unwrap_or_else(|| expected.lines().count().min(actual.lines().count()));
     format!(
         "  line {}:\n  expected: {:?}\n  actual:   {:?}",
@@ -92,6 +98,35 @@ fn collect_values(v: &serde_json::Value, out: &mut Vec<String>) {
     }
 }
 
+/// A secret given inline appears only inside a Secret, and a DPS group key nowhere at all.
+fn check_secrets_stay_in_secrets(
+    name: &str,
+    input: &str,
+    manifests: &edgevirt_core::Manifests,
+    failures: &mut Vec<String>,
+) {
+    let doc: serde_json::Value = serde_saphyr::from_str(input).expect("input parses");
+    let group_key =
+        doc.pointer("/spec/iotEdge/provisioning/dps/symmetricKey/enrollmentGroupKey/value");
+    for d in manifests.documents() {
+        let text = d.to_string();
+        let kind = d["kind"].as_str().unwrap_or("?");
+        if kind != "Secret" {
+            for secret in inline_secrets(input).iter().filter(|s| s.len() >= 8) {
+                let first_line = secret.lines().nth(1).unwrap_or(secret);
+                if text.contains(first_line) {
+                    failures.push(format!("{name}: a secret appears in a {kind}"));
+                }
+            }
+        }
+        if let Some(key) = group_key.and_then(|k| k.as_str())
+            && text.contains(key)
+        {
+            failures.push(format!("{name}: the DPS group key appears in a {kind}"));
+        }
+    }
+}
+
 fn rendered_dir(name: &str) -> PathBuf {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
     let _ = fs::remove_dir_all(&dir);
@@ -107,8 +142,13 @@ fn write_rendered(dir: &Path, name: &str, manifests: &edgevirt_core::Manifests) 
     let docs = serde_json::Value::Array(manifests.documents().to_vec());
     fs::write(dir.join(format!("{name}.json")), json(&docs)).expect("write");
     let secret = &manifests.documents()[0]["stringData"];
-    for (key, suffix) in [("userdata", "cloud-config"), ("networkdata", "network-data")] {
-        let Some(text) = secret[key].as_str() else { continue };
+    for (key, suffix) in [
+        ("userdata", "cloud-config"),
+        ("networkdata", "network-data"),
+    ] {
+        let Some(text) = secret[key].as_str() else {
+            continue;
+        };
         let meant: serde_json::Value = serde_saphyr::from_str(text).expect("own output parses");
         fs::write(dir.join(format!("{name}.{suffix}.yaml")), text).expect("write");
         fs::write(dir.join(format!("{name}.{suffix}.json")), json(&meant)).expect("write");
@@ -119,9 +159,17 @@ fn write_rendered(dir: &Path, name: &str, manifests: &edgevirt_core::Manifests) 
 fn fixture_cases() {
     let mut failures = Vec::new();
     let all = cases();
-    assert!(all.len() >= 20, "expected the fixture cases under {}", cases_dir().display());
+    assert!(
+        all.len() >= 20,
+        "expected the fixture cases under {}",
+        cases_dir().display()
+    );
     for dir in &all {
-        let name = dir.file_name().and_then(|n| n.to_str()).expect("utf-8 case name").to_owned();
+        let name = dir
+            .file_name()
+            .and_then(|n| n.to_str())
+            .expect("utf-8 case name")
+            .to_owned();
         let input = fs::read_to_string(dir.join("input.yaml")).expect("read input");
         match edgevirt_core::render_device(&input) {
             Ok(rendered) => {
@@ -132,6 +180,7 @@ fn fixture_cases() {
                 expect_file(&dir.join("expected.yaml"), &yaml, &mut failures);
                 let warnings = diagnostics_text(&rendered.warnings);
                 expect_file(&dir.join("expected-warnings.txt"), &warnings, &mut failures);
+                check_secrets_stay_in_secrets(&name, &input, &rendered.manifests, &mut failures);
                 for version in [KubeVirtVersion::V1_9_0, KubeVirtVersion::V1_6_2] {
                     for problem in check_manifests(&yaml, version) {
                         failures.push(format!("{name} ({version:?}): {problem}"));
@@ -155,7 +204,12 @@ fn fixture_cases() {
             }
         }
     }
-    assert!(failures.is_empty(), "{} fixture failure(s):\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} fixture failure(s):\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -174,7 +228,10 @@ fn examples_render_and_pass_the_cluster_checks() {
         assert!(problems.is_empty(), "{}: {problems:?}", path.display());
         seen += 1;
     }
-    assert!(seen >= 8, "one example per provisioning mode and a full one, found {seen}");
+    assert!(
+        seen >= 8,
+        "one example per provisioning mode and a full one, found {seen}"
+    );
 }
 
 #[test]
@@ -200,8 +257,14 @@ fn run_tool(program: &str, args: &[&str], dir: &Path) {
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)
     );
-    assert!(output.status.success(), "{program} {args:?} failed:\n{report}");
-    assert!(report.contains(" passed, 0 failed"), "{program} {args:?} checked nothing:\n{report}");
+    assert!(
+        output.status.success(),
+        "{program} {args:?} failed:\n{report}"
+    );
+    assert!(
+        report.contains(" passed, 0 failed"),
+        "{program} {args:?} checked nothing:\n{report}"
+    );
 }
 
 /// Kubernetes (go-yaml) and cloud-init (PyYAML) read YAML 1.1, where `0600` is a number and
@@ -214,7 +277,10 @@ fn yaml_1_1_readers_and_cloud_init_accept_every_case() {
     for case in cases() {
         let input = fs::read_to_string(case.join("input.yaml")).expect("read input");
         if let Ok(rendered) = edgevirt_core::render_device(&input) {
-            let name = case.file_name().and_then(|n| n.to_str()).expect("utf-8 name");
+            let name = case
+                .file_name()
+                .and_then(|n| n.to_str())
+                .expect("utf-8 name");
             write_rendered(&dir, name, &rendered.manifests);
             written += 1;
         }

@@ -78,7 +78,11 @@ fn main() -> ExitCode {
 
 fn run(cmd: Cmd) -> Result<(), String> {
     match cmd {
-        Cmd::Render { file, output, format } => {
+        Cmd::Render {
+            file,
+            output,
+            format,
+        } => {
             let rendered = edgevirt_core::render_device(&read(file.as_ref())?).map_err(report)?;
             print_warnings(&rendered.warnings);
             let text = match format {
@@ -97,7 +101,8 @@ fn run(cmd: Cmd) -> Result<(), String> {
         Cmd::Schema => write(None, &to_json(&edgevirt_core::json_schema())),
         Cmd::Import { file, name } => {
             let text = read(file.as_ref())?;
-            let device = edgevirt_core::import_config_toml(&text, name.as_deref()).map_err(report)?;
+            let device =
+                edgevirt_core::import_config_toml(&text, name.as_deref()).map_err(report)?;
             write(None, &edgevirt_core::device_to_yaml(&device))
         }
     }
@@ -109,7 +114,8 @@ fn read(file: Option<&PathBuf>) -> Result<String, String> {
             .map_err(|e| format!("error: cannot read {}: {e}", path.display())),
         None => {
             let mut text = String::new();
-            std::io::stdin().read_to_string(&mut text)
+            std::io::stdin()
+                .read_to_string(&mut text)
                 .map_err(|e| format!("error: cannot read stdin: {e}"))?;
             Ok(text)
         }
@@ -120,7 +126,9 @@ fn write(file: Option<&PathBuf>, text: &str) -> Result<(), String> {
     match file.filter(|f| f.as_os_str() != "-") {
         Some(path) => std::fs::write(path, text)
             .map_err(|e| format!("error: cannot write {}: {e}", path.display())),
-        None => std::io::stdout().lock().write_all(text.as_bytes())
+        None => std::io::stdout()
+            .lock()
+            .write_all(text.as_bytes())
             .map_err(|e| format!("error: cannot write stdout: {e}")),
     }
 }
@@ -137,10 +145,15 @@ fn print_warnings(warnings: &[Diagnostic]) {
 
 /// Formats an error for stderr: every error first, then the warnings found beside them.
 fn report(err: Error) -> String {
-    let Error::Invalid { diagnostics } = &err else { return format!("error: {err}") };
-    let lines: Vec<String> = diagnostics.iter().map(|d| match d.severity {
-        Severity::Error => format!("error: {d}"),
-        Severity::Warning => format!("warning: {d}"),
-    }).collect();
+    let Error::Invalid { diagnostics } = &err else {
+        return format!("error: {err}");
+    };
+    let lines: Vec<String> = diagnostics
+        .iter()
+        .map(|d| match d.severity {
+            Severity::Error => format!("error: {d}"),
+            Severity::Warning => format!("warning: {d}"),
+        })
+        .collect();
     lines.join("\n")
 }

@@ -24,16 +24,38 @@ pub(crate) fn config(edge: &EdgeSpec, plan: &mut SecretPlan) -> Value {
     let mut c = Map::new();
     c.insert("hostname".into(), json!(edge.hostname));
     insert_some(&mut c, "parent_hostname", edge.parent_hostname.as_ref());
-    insert_some(&mut c, "local_gateway_hostname", edge.local_gateway_hostname.as_ref());
+    insert_some(
+        &mut c,
+        "local_gateway_hostname",
+        edge.local_gateway_hostname.as_ref(),
+    );
     if let Some(bundle) = &edge.trust_bundle {
-        c.insert("trust_bundle_cert".into(), json!(plan.pem(bundle, "trust-bundle.pem", PemKind::Cert)));
+        c.insert(
+            "trust_bundle_cert".into(),
+            json!(plan.pem(bundle, "trust-bundle.pem", PemKind::Cert)),
+        );
     }
-    c.insert("auto_reprovisioning_mode".into(), json!(edge.auto_reprovisioning_mode));
-    insert_some(&mut c, "prefer_module_identity_cache", edge.prefer_module_identity_cache.as_ref());
-    c.insert("provisioning".into(), provisioning(&edge.provisioning, plan));
+    c.insert(
+        "auto_reprovisioning_mode".into(),
+        json!(edge.auto_reprovisioning_mode),
+    );
+    insert_some(
+        &mut c,
+        "prefer_module_identity_cache",
+        edge.prefer_module_identity_cache.as_ref(),
+    );
+    c.insert(
+        "provisioning".into(),
+        provisioning(&edge.provisioning, plan),
+    );
     if let Some(m) = &edge.max_requests {
         let edged = object([("management", m.management), ("workload", m.workload)]);
-        let aziot = object([("keyd", m.keyd), ("certd", m.certd), ("identityd", m.identityd), ("tpmd", m.tpmd)]);
+        let aziot = object([
+            ("keyd", m.keyd),
+            ("certd", m.certd),
+            ("identityd", m.identityd),
+            ("tpmd", m.tpmd),
+        ]);
         if !edged.is_empty() {
             c.insert("iotedge_max_requests".into(), Value::Object(edged));
         }
@@ -42,25 +64,38 @@ pub(crate) fn config(edge: &EdgeSpec, plan: &mut SecretPlan) -> Value {
         }
     }
     c.insert("agent".into(), agent(edge, plan));
-    c.insert("connect".into(), json!({
-        "workload_uri": "unix:///var/run/iotedge/workload.sock",
-        "management_uri": "unix:///var/run/iotedge/mgmt.sock",
-    }));
-    c.insert("listen".into(), json!({
-        "workload_uri": "fd://aziot-edged.workload.socket",
-        "management_uri": "fd://aziot-edged.mgmt.socket",
-    }));
+    c.insert(
+        "connect".into(),
+        json!({
+            "workload_uri": "unix:///var/run/iotedge/workload.sock",
+            "management_uri": "unix:///var/run/iotedge/mgmt.sock",
+        }),
+    );
+    c.insert(
+        "listen".into(),
+        json!({
+            "workload_uri": "fd://aziot-edged.workload.socket",
+            "management_uri": "fd://aziot-edged.mgmt.socket",
+        }),
+    );
     c.insert("watchdog".into(), json!({"max_retries": "infinite"}));
     c.insert("edge_ca".into(), edge_ca(&edge.edge_ca, plan));
-    c.insert("moby_runtime".into(), json!({
-        "uri": "unix:///var/run/docker.sock",
-        "network": edge.moby_network,
-    }));
+    c.insert(
+        "moby_runtime".into(),
+        json!({
+            "uri": "unix:///var/run/docker.sock",
+            "network": edge.moby_network,
+        }),
+    );
     if let Some(gc) = &edge.image_gc {
         let mut g = Map::new();
         g.insert("enabled".into(), json!(gc.enabled.unwrap_or(true)));
         insert_some(&mut g, "cleanup_recurrence", gc.cleanup_recurrence.as_ref());
-        insert_some(&mut g, "image_age_cleanup_threshold", gc.image_age_cleanup_threshold.as_ref());
+        insert_some(
+            &mut g,
+            "image_age_cleanup_threshold",
+            gc.image_age_cleanup_threshold.as_ref(),
+        );
         insert_some(&mut g, "cleanup_time", gc.cleanup_time.as_ref());
         c.insert("image_garbage_collection".into(), Value::Object(g));
     }
@@ -74,7 +109,10 @@ fn insert_some<T: serde::Serialize>(map: &mut Map<String, Value>, key: &str, val
 }
 
 fn object<const N: usize>(items: [(&str, Option<u32>); N]) -> Map<String, Value> {
-    items.into_iter().filter_map(|(k, v)| Some((k.to_owned(), json!(v?)))).collect()
+    items
+        .into_iter()
+        .filter_map(|(k, v)| Some((k.to_owned(), json!(v?))))
+        .collect()
 }
 
 fn provisioning(p: &ProvisioningSpec, plan: &mut SecretPlan) -> Value {
@@ -83,13 +121,22 @@ fn provisioning(p: &ProvisioningSpec, plan: &mut SecretPlan) -> Value {
             "source": "manual",
             "connection_string": plan.connection_string(cs),
         }),
-        ProvisioningSpec::ManualSas { hub, device_id, key } => json!({
+        ProvisioningSpec::ManualSas {
+            hub,
+            device_id,
+            key,
+        } => json!({
             "source": "manual",
             "iothub_hostname": hub,
             "device_id": device_id,
             "authentication": {"method": "sas", "device_id_pk": {"value": plan.text(key)}},
         }),
-        ProvisioningSpec::ManualX509 { hub, device_id, cert, pk } => json!({
+        ProvisioningSpec::ManualX509 {
+            hub,
+            device_id,
+            cert,
+            pk,
+        } => json!({
             "source": "manual",
             "iothub_hostname": hub,
             "device_id": device_id,
@@ -99,7 +146,12 @@ fn provisioning(p: &ProvisioningSpec, plan: &mut SecretPlan) -> Value {
                 "identity_pk": plan.pem(pk, "device-id.key.pem", PemKind::Key),
             },
         }),
-        ProvisioningSpec::DpsSymmetricKey { scope, endpoint, registration_id, key } => json!({
+        ProvisioningSpec::DpsSymmetricKey {
+            scope,
+            endpoint,
+            registration_id,
+            key,
+        } => json!({
             "source": "dps",
             "global_endpoint": endpoint,
             "id_scope": scope,
@@ -109,14 +161,28 @@ fn provisioning(p: &ProvisioningSpec, plan: &mut SecretPlan) -> Value {
                 "symmetric_key": {"value": plan.text(key)},
             },
         }),
-        ProvisioningSpec::DpsX509 { scope, endpoint, registration_id, cert, pk } => {
+        ProvisioningSpec::DpsX509 {
+            scope,
+            endpoint,
+            registration_id,
+            cert,
+            pk,
+        } => {
             let mut attestation = Map::new();
             attestation.insert("method".into(), json!("x509"));
-            insert_some(&mut attestation, "registration_id", registration_id.as_ref());
-            attestation.insert("identity_cert".into(),
-                json!(plan.pem(cert, "device-id.cert.pem", PemKind::Cert)));
-            attestation.insert("identity_pk".into(),
-                json!(plan.pem(pk, "device-id.key.pem", PemKind::Key)));
+            insert_some(
+                &mut attestation,
+                "registration_id",
+                registration_id.as_ref(),
+            );
+            attestation.insert(
+                "identity_cert".into(),
+                json!(plan.pem(cert, "device-id.cert.pem", PemKind::Cert)),
+            );
+            attestation.insert(
+                "identity_pk".into(),
+                json!(plan.pem(pk, "device-id.key.pem", PemKind::Key)),
+            );
             json!({
                 "source": "dps",
                 "global_endpoint": endpoint,
@@ -124,7 +190,11 @@ fn provisioning(p: &ProvisioningSpec, plan: &mut SecretPlan) -> Value {
                 "attestation": attestation,
             })
         }
-        ProvisioningSpec::DpsTpm { scope, endpoint, registration_id } => json!({
+        ProvisioningSpec::DpsTpm {
+            scope,
+            endpoint,
+            registration_id,
+        } => json!({
             "source": "dps",
             "global_endpoint": endpoint,
             "id_scope": scope,
@@ -178,11 +248,18 @@ fn add_storage_bind(options: &mut Map<String, Value>) {
 
 fn edge_ca(ca: &EdgeCaSpec, plan: &mut SecretPlan) -> Value {
     match ca {
-        EdgeCaSpec::Quickstart { auto_generated_expiry_days, common_name, expiry_days, auto_renew } => {
+        EdgeCaSpec::Quickstart {
+            auto_generated_expiry_days,
+            common_name,
+            expiry_days,
+            auto_renew,
+        } => {
             let mut m = Map::new();
             if common_name.is_none() && expiry_days.is_none() && auto_renew.is_none() {
-                m.insert("auto_generated_edge_ca_expiry_days".into(),
-                    json!(auto_generated_expiry_days.unwrap_or(90)));
+                m.insert(
+                    "auto_generated_edge_ca_expiry_days".into(),
+                    json!(auto_generated_expiry_days.unwrap_or(90)),
+                );
                 return Value::Object(m);
             }
             // A customized quickstart CA is what IoT Edge calls a self-signed edge CA.
@@ -198,7 +275,15 @@ fn edge_ca(ca: &EdgeCaSpec, plan: &mut SecretPlan) -> Value {
             "cert": plan.pem(cert, "edge-ca.cert.pem", PemKind::Cert),
             "pk": plan.pem(pk, "edge-ca.key.pem", PemKind::Key),
         }),
-        EdgeCaSpec::Est { url, username, password, bootstrap_cert, bootstrap_pk, subject, auto_renew } => {
+        EdgeCaSpec::Est {
+            url,
+            username,
+            password,
+            bootstrap_cert,
+            bootstrap_pk,
+            subject,
+            auto_renew,
+        } => {
             let mut m = Map::new();
             m.insert("method".into(), json!("est"));
             m.insert("url".into(), json!(url));
@@ -207,12 +292,16 @@ fn edge_ca(ca: &EdgeCaSpec, plan: &mut SecretPlan) -> Value {
                 m.insert("password".into(), json!(plan.text(p)));
             }
             if let Some(c) = bootstrap_cert {
-                m.insert("bootstrap_identity_cert".into(),
-                    json!(plan.pem(c, "est-bootstrap.cert.pem", PemKind::Cert)));
+                m.insert(
+                    "bootstrap_identity_cert".into(),
+                    json!(plan.pem(c, "est-bootstrap.cert.pem", PemKind::Cert)),
+                );
             }
             if let Some(k) = bootstrap_pk {
-                m.insert("bootstrap_identity_pk".into(),
-                    json!(plan.pem(k, "est-bootstrap.key.pem", PemKind::Key)));
+                m.insert(
+                    "bootstrap_identity_pk".into(),
+                    json!(plan.pem(k, "est-bootstrap.key.pem", PemKind::Key)),
+                );
             }
             if !subject.is_empty() {
                 m.insert("subject".into(), json!(subject));

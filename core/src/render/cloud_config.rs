@@ -97,7 +97,12 @@ impl WriteFile {
 pub(crate) fn build(spec: &DeviceSpec, config_toml: String, plan: &SecretPlan) -> CloudConfig {
     let edge = &spec.edge;
     let os = &spec.os;
-    let short_host = edge.hostname.split('.').next().unwrap_or(&edge.hostname).to_owned();
+    let short_host = edge
+        .hostname
+        .split('.')
+        .next()
+        .unwrap_or(&edge.hostname)
+        .to_owned();
     let proxy = spec.network.proxy.as_ref();
     let ms_repo = format!(
         "deb [arch=amd64,arm64,armhf] https://packages.microsoft.com/ubuntu/{}/prod {} main",
@@ -118,14 +123,18 @@ pub(crate) fn build(spec: &DeviceSpec, config_toml: String, plan: &SecretPlan) -
             ssh_authorized_keys: os.ssh_authorized_keys.clone(),
         }],
         ssh_pwauth: false,
-        ntp: (!os.ntp_servers.is_empty()).then(|| json!({"enabled": true, "servers": os.ntp_servers})),
+        ntp: (!os.ntp_servers.is_empty())
+            .then(|| json!({"enabled": true, "servers": os.ntp_servers})),
         apt: Apt {
             http_proxy: proxy.and_then(|p| p.http.clone()),
             https_proxy: proxy.and_then(|p| p.https.clone()),
-            sources: BTreeMap::from([("microsoft-prod", AptSource {
-                source: ms_repo,
-                key: versions::MICROSOFT_KEY,
-            })]),
+            sources: BTreeMap::from([(
+                "microsoft-prod",
+                AptSource {
+                    source: ms_repo,
+                    key: versions::MICROSOFT_KEY,
+                },
+            )]),
         },
         package_update: true,
         packages: os.packages.clone(),
@@ -146,9 +155,11 @@ fn write_files(spec: &DeviceSpec, config_toml: String, plan: &SecretPlan) -> Vec
         WriteFile::new(DAEMON_JSON, daemon_json(spec), "0644"),
         WriteFile::new(CONFIG_TOML, config_toml, "0600"),
     ];
-    files.extend(plan.files.iter().filter_map(|f| {
-        Some(WriteFile::new(&f.path, f.inline.clone()?, "0600"))
-    }));
+    files.extend(
+        plan.files
+            .iter()
+            .filter_map(|f| Some(WriteFile::new(&f.path, f.inline.clone()?, "0600"))),
+    );
     if let Some(proxy) = &spec.network.proxy {
         for unit in ["aziot-identityd", "aziot-edged"] {
             let path = format!("/etc/systemd/system/{unit}.service.d/edgevirt-proxy.conf");
@@ -156,7 +167,12 @@ fn write_files(spec: &DeviceSpec, config_toml: String, plan: &SecretPlan) -> Vec
         }
     }
     let mut managed: Vec<&str> = MANAGED_PATHS.to_vec();
-    managed.extend(files.iter().map(|f| f.path.as_str()).filter(|p| !MANAGED_PATHS.contains(p)));
+    managed.extend(
+        files
+            .iter()
+            .map(|f| f.path.as_str())
+            .filter(|p| !MANAGED_PATHS.contains(p)),
+    );
     let apply = json!({
         "managedFiles": managed,
         "secretVolumes": plan.secret_volumes,
@@ -165,8 +181,16 @@ fn write_files(spec: &DeviceSpec, config_toml: String, plan: &SecretPlan) -> Vec
     });
     let apply = serde_json::to_string_pretty(&apply).unwrap_or_default() + "\n";
     files.push(WriteFile::new(APPLY_JSON, apply, "0644"));
-    files.push(WriteFile::new(APPLY_SCRIPT, APPLY_SOURCE.to_owned(), "0755"));
-    files.push(WriteFile::new(PER_BOOT, format!("#!/bin/sh\nexec {APPLY_SCRIPT}\n"), "0755"));
+    files.push(WriteFile::new(
+        APPLY_SCRIPT,
+        APPLY_SOURCE.to_owned(),
+        "0755",
+    ));
+    files.push(WriteFile::new(
+        PER_BOOT,
+        format!("#!/bin/sh\nexec {APPLY_SCRIPT}\n"),
+        "0755",
+    ));
     files.extend(spec.extra_files.iter().map(|f| WriteFile {
         path: f.path.clone(),
         content: f.content.clone(),
@@ -185,7 +209,10 @@ fn daemon_json(spec: &DeviceSpec) -> String {
             "max-file": edge.docker_log_max_files.to_string(),
         },
     });
-    if edge.docker_log_driver == "journald" || edge.docker_log_driver == "syslog" || edge.docker_log_driver == "none" {
+    if edge.docker_log_driver == "journald"
+        || edge.docker_log_driver == "syslog"
+        || edge.docker_log_driver == "none"
+    {
         daemon["log-opts"] = json!({});
     }
     if !spec.network.nameservers.is_empty() {
@@ -230,7 +257,10 @@ fn proxy_drop_in(unit: &str, proxy: &ProxySpec) -> String {
 /// Quotes a value for a systemd `Environment=` line: inside double quotes, `\` and `"` are
 /// escaped and `%` is doubled, since systemd expands `%` specifiers there.
 fn systemd_quote(value: String) -> String {
-    let escaped = value.replace('\\', "\\\\").replace('"', "\\\"").replace('%', "%%");
+    let escaped = value
+        .replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('%', "%%");
     format!("\"{escaped}\"")
 }
 
@@ -240,11 +270,22 @@ fn args(items: &[&str]) -> Command {
 
 fn commands(spec: &DeviceSpec) -> Vec<Command> {
     let r = &spec.edge.release;
-    let apt = ["env", "DEBIAN_FRONTEND=noninteractive", "apt-get", "install", "-y", "--no-install-recommends"];
+    let apt = [
+        "env",
+        "DEBIAN_FRONTEND=noninteractive",
+        "apt-get",
+        "install",
+        "-y",
+        "--no-install-recommends",
+    ];
     let moby: Vec<&str> = apt.iter().copied().chain(versions::MOBY_PACKAGES).collect();
     let identity = format!("aziot-identity-service={}", r.aziot_identity_service);
     let edge = format!("aziot-edge={}", r.aziot_edge);
-    let iotedge: Vec<&str> = apt.iter().copied().chain([identity.as_str(), edge.as_str()]).collect();
+    let iotedge: Vec<&str> = apt
+        .iter()
+        .copied()
+        .chain([identity.as_str(), edge.as_str()])
+        .collect();
     let mut cmds = vec![
         args(&moby),
         args(&["systemctl", "enable", "--now", "docker"]),
@@ -253,7 +294,9 @@ fn commands(spec: &DeviceSpec) -> Vec<Command> {
     ];
     if spec.edge.host_storage {
         let storage = super::aziot_config::AGENT_STORAGE;
-        cmds.push(args(&["install", "-d", "-o", "1000", "-g", "1000", "-m", "0700", storage]));
+        cmds.push(args(&[
+            "install", "-d", "-o", "1000", "-g", "1000", "-m", "0700", storage,
+        ]));
     }
     cmds.push(args(&[APPLY_SCRIPT, "--first-boot"]));
     cmds.extend(spec.extra_commands.iter().cloned());

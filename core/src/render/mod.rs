@@ -33,7 +33,10 @@ impl Manifests {
 
     /// A multi-document YAML stream, each document opened by `---`.
     pub fn to_yaml(&self) -> String {
-        self.documents.iter().map(|d| format!("---\n{}", crate::yaml::to_string(d))).collect()
+        self.documents
+            .iter()
+            .map(|d| format!("---\n{}", crate::yaml::to_string(d)))
+            .collect()
     }
 
     /// Appends the documents of `other`, for streams of several devices.
@@ -63,7 +66,9 @@ pub fn render(spec: &DeviceSpec) -> Manifests {
         string_data: data,
     }));
     for iface in &spec.network.interfaces {
-        let Some((name, bridge, vlan)) = &iface.create else { continue };
+        let Some((name, bridge, vlan)) = &iface.create else {
+            continue;
+        };
         let mut config = json!({"cniVersion": "0.3.1", "name": name, "type": "bridge", "bridge": bridge,
             "ipam": {}});
         if let Some(v) = vlan {
@@ -73,11 +78,19 @@ pub fn render(spec: &DeviceSpec) -> Manifests {
             api_version: "k8s.cni.cncf.io/v1",
             kind: "NetworkAttachmentDefinition",
             metadata: meta(spec, name.clone(), BTreeMap::new()),
-            spec: NadSpec { config: config.to_string() },
+            spec: NadSpec {
+                config: config.to_string(),
+            },
         }));
     }
     let vm_meta = meta(spec, spec.name.clone(), BTreeMap::new());
-    let vm = vm::build(spec, vm_meta, &user_data_secret, network_data.is_some(), &plan);
+    let vm = vm::build(
+        spec,
+        vm_meta,
+        &user_data_secret,
+        network_data.is_some(),
+        &plan,
+    );
     docs.push(to_value(&vm));
     docs.extend(spec.services.iter().map(|s| to_value(&service(spec, s))));
     Manifests { documents: docs }
@@ -85,38 +98,60 @@ pub fn render(spec: &DeviceSpec) -> Manifests {
 
 fn meta(spec: &DeviceSpec, name: String, extra: BTreeMap<String, String>) -> ObjectMeta {
     let mut labels = BTreeMap::from([
-        ("app.kubernetes.io/managed-by".to_owned(), "edgevirt".to_owned()),
+        (
+            "app.kubernetes.io/managed-by".to_owned(),
+            "edgevirt".to_owned(),
+        ),
         (DEVICE_LABEL.to_owned(), spec.name.clone()),
     ]);
     labels.extend(spec.labels.clone());
     let mut annotations = spec.annotations.clone();
     annotations.extend(extra);
-    ObjectMeta { name, namespace: spec.namespace.clone(), labels, annotations }
+    ObjectMeta {
+        name,
+        namespace: spec.namespace.clone(),
+        labels,
+        annotations,
+    }
 }
 
 fn service(spec: &DeviceSpec, plan: &crate::spec::ServicePlan) -> Service {
     let (suffix, ports) = match plan.role {
         ServiceRole::Ssh => ("ssh", vec![port("ssh", 22)]),
-        ServiceRole::Gateway => {
-            ("gateway", vec![port("https", 443), port("amqps", 5671), port("mqtts", 8883)])
-        }
+        ServiceRole::Gateway => (
+            "gateway",
+            vec![port("https", 443), port("amqps", 5671), port("mqtts", 8883)],
+        ),
     };
     let load_balancer = plan.service_type == "LoadBalancer";
     Service {
         api_version: "v1",
         kind: "Service",
-        metadata: meta(spec, format!("{}-{suffix}", spec.name), plan.annotations.clone()),
+        metadata: meta(
+            spec,
+            format!("{}-{suffix}", spec.name),
+            plan.annotations.clone(),
+        ),
         spec: ServiceSpec {
             type_: plan.service_type.clone(),
             selector: BTreeMap::from([(DEVICE_LABEL.to_owned(), spec.name.clone())]),
             ports,
-            load_balancer_source_ranges: if load_balancer { plan.source_ranges.clone() } else { vec![] },
+            load_balancer_source_ranges: if load_balancer {
+                plan.source_ranges.clone()
+            } else {
+                vec![]
+            },
         },
     }
 }
 
 fn port(name: &'static str, number: u16) -> ServicePort {
-    ServicePort { name, protocol: "TCP", port: number, target_port: number }
+    ServicePort {
+        name,
+        protocol: "TCP",
+        port: number,
+        target_port: number,
+    }
 }
 
 fn to_value<T: Serialize>(object: &T) -> Value {

@@ -37,7 +37,12 @@ pub(crate) fn build(spec: &DeviceSpec) -> Option<Value> {
         add("eth0", mac, &[], None);
     }
     for iface in &net.interfaces {
-        add(&iface.name, &iface.mac, &iface.addresses, iface.gateway.as_ref());
+        add(
+            &iface.name,
+            &iface.mac,
+            &iface.addresses,
+            iface.gateway.as_ref(),
+        );
     }
     Some(json!({"version": 2, "ethernets": ethernets}))
 }

@@ -70,7 +70,10 @@ impl SecretPlan {
     fn attach(&mut self, r: &SecretKeyRef) {
         if !self.secret_volumes.iter().any(|v| v.secret == r.name) {
             let serial = format!("edgevirt-sec{}", self.secret_volumes.len());
-            self.secret_volumes.push(SecretVolume { secret: r.name.clone(), serial });
+            self.secret_volumes.push(SecretVolume {
+                secret: r.name.clone(),
+                serial,
+            });
         }
     }
 
@@ -83,7 +86,9 @@ impl SecretPlan {
     /// `config.toml` in the cloud-init Secret is valid before the boot script fills it in.
     pub(crate) fn connection_string(&mut self, secret: &SecretText) -> String {
         self.token(secret, |name, key| {
-            format!("HostName=edgevirt-secret.invalid;DeviceId={name}/{key};SharedAccessKey=mounted")
+            format!(
+                "HostName=edgevirt-secret.invalid;DeviceId={name}/{key};SharedAccessKey=mounted"
+            )
         })
     }
 
@@ -91,12 +96,15 @@ impl SecretPlan {
         let (r, derive_for) = match secret {
             SecretText::Inline(value) => return value.clone(),
             SecretText::Mounted(r) => (r, None),
-            SecretText::DeriveFrom { group_key, registration_id } => {
-                (group_key, Some(registration_id.clone()))
-            }
+            SecretText::DeriveFrom {
+                group_key,
+                registration_id,
+            } => (group_key, Some(registration_id.clone())),
         };
         self.attach(r);
-        let suffix = derive_for.as_ref().map_or(String::new(), |id| format!("#derive:{id}"));
+        let suffix = derive_for
+            .as_ref()
+            .map_or(String::new(), |id| format!("#derive:{id}"));
         let token = format!("{}{suffix}", shape(&r.name, &r.key));
         if !self.substitutions.iter().any(|s| s.token == token) {
             self.substitutions.push(Substitution {

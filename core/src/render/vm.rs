@@ -60,21 +60,39 @@ pub(crate) fn build(
     let (interfaces, networks) = interfaces(spec);
     let vm = &spec.vm;
     let (cpu, memory, instancetype) = match &vm.sizing {
-        Sizing::Explicit { cores, sockets, threads, memory } => (
+        Sizing::Explicit {
+            cores,
+            sockets,
+            threads,
+            memory,
+        } => (
             Some(json!({"cores": cores, "sockets": sockets, "threads": threads})),
             Some(json!({"guest": memory})),
             None,
         ),
-        Sizing::Instancetype { name, kind } => {
-            (None, None, Some(Matcher { name: name.clone(), kind: kind.clone() }))
-        }
+        Sizing::Instancetype { name, kind } => (
+            None,
+            None,
+            Some(Matcher {
+                name: name.clone(),
+                kind: kind.clone(),
+            }),
+        ),
     };
-    let firmware = vm.efi.map(|secure| json!({"bootloader": {"efi": {"secureBoot": secure}}}));
+    let firmware = vm
+        .efi
+        .map(|secure| json!({"bootloader": {"efi": {"secureBoot": secure}}}));
     let features = (vm.efi == Some(true)).then(|| json!({"smm": {"enabled": true}}));
     let mut template_labels = BTreeMap::from([(super::DEVICE_LABEL.to_owned(), spec.name.clone())]);
     template_labels.extend(spec.labels.clone());
     template_labels.extend(vm.template_labels.clone());
-    let hostname = spec.edge.hostname.split('.').next().unwrap_or(&spec.edge.hostname).to_owned();
+    let hostname = spec
+        .edge
+        .hostname
+        .split('.')
+        .next()
+        .unwrap_or(&spec.edge.hostname)
+        .to_owned();
 
     VirtualMachine {
         api_version: "kubevirt.io/v1",
@@ -83,7 +101,10 @@ pub(crate) fn build(
         spec: VmSpec {
             run_strategy: vm.run_strategy.clone(),
             instancetype,
-            preference: vm.preference.as_ref().map(|(n, k)| Matcher { name: n.clone(), kind: k.clone() }),
+            preference: vm.preference.as_ref().map(|(n, k)| Matcher {
+                name: n.clone(),
+                kind: k.clone(),
+            }),
             data_volume_templates: templates,
             template: VmiTemplate {
                 metadata: TemplateMeta {
@@ -120,7 +141,10 @@ pub(crate) fn build(
 
 fn data_volume(name: &str, source: Value, s: &Storage) -> DataVolumeTemplate {
     DataVolumeTemplate {
-        metadata: ObjectMeta { name: name.to_owned(), ..Default::default() },
+        metadata: ObjectMeta {
+            name: name.to_owned(),
+            ..Default::default()
+        },
         spec: DataVolumeSpec {
             source,
             storage: StorageSpec {

@@ -9,7 +9,9 @@ pub(crate) fn is_dns_label(s: &str, max: usize) -> bool {
     let bytes = s.as_bytes();
     !s.is_empty()
         && s.len() <= max
-        && bytes.iter().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-')
+        && bytes
+            .iter()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-')
         && bytes[0] != b'-'
         && bytes[bytes.len() - 1] != b'-'
 }
@@ -42,7 +44,9 @@ pub(crate) fn quantity_bytes(s: &str) -> Option<u64> {
 pub(crate) fn mac_problem(s: &str) -> Option<&'static str> {
     let parts: Vec<&str> = s.split(':').collect();
     let well_formed = parts.len() == 6
-        && parts.iter().all(|p| p.len() == 2 && p.bytes().all(|b| b.is_ascii_hexdigit()));
+        && parts
+            .iter()
+            .all(|p| p.len() == 2 && p.bytes().all(|b| b.is_ascii_hexdigit()));
     if !well_formed {
         return Some("is not a MAC address");
     }
@@ -57,8 +61,12 @@ pub(crate) fn is_ip(s: &str) -> bool {
 
 /// An address with a prefix length, e.g. `192.168.1.10/24`.
 pub(crate) fn is_cidr(s: &str) -> bool {
-    let Some((addr, len)) = s.split_once('/') else { return false };
-    let Ok(ip) = addr.parse::<std::net::IpAddr>() else { return false };
+    let Some((addr, len)) = s.split_once('/') else {
+        return false;
+    };
+    let Ok(ip) = addr.parse::<std::net::IpAddr>() else {
+        return false;
+    };
     let max = if ip.is_ipv4() { 32 } else { 128 };
     len.parse::<u8>().is_ok_and(|l| l <= max)
 }
@@ -83,8 +91,12 @@ pub(crate) fn is_single_line(s: &str) -> bool {
 
 /// An `http://` or `https://` URL with a host and no whitespace.
 pub(crate) fn is_http_url(s: &str) -> bool {
-    let rest = s.strip_prefix("http://").or_else(|| s.strip_prefix("https://"));
-    rest.is_some_and(|r| !r.is_empty() && !r.starts_with('/')) && is_single_line(s) && !s.contains(' ')
+    let rest = s
+        .strip_prefix("http://")
+        .or_else(|| s.strip_prefix("https://"));
+    rest.is_some_and(|r| !r.is_empty() && !r.starts_with('/'))
+        && is_single_line(s)
+        && !s.contains(' ')
 }
 
 /// Suggests the closest of `options` to a misspelt `value`.
@@ -108,7 +120,10 @@ mod tests {
     #[test]
     fn macs_must_be_unicast() {
         assert_eq!(mac_problem("02:00:00:00:00:01"), None);
-        assert_eq!(mac_problem("03:00:00:00:00:01"), Some("is a multicast MAC address"));
+        assert_eq!(
+            mac_problem("03:00:00:00:00:01"),
+            Some("is a multicast MAC address")
+        );
         assert_eq!(mac_problem("02:00:00:00:00"), Some("is not a MAC address"));
     }
 
