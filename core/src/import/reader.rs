@@ -11,7 +11,7 @@ use toml::{Table, Value};
 use crate::diagnostic::{Diagnostics, mask};
 
 /// What a key that edgevirt does not know is told.
-const UNKNOWN: &str = "is not an IoT Edge setting edgevirt knows";
+pub(super) const UNKNOWN: &str = "is not an IoT Edge setting edgevirt knows";
 const UNKNOWN_HINT: &str =
     "check the spelling (IoT Edge ignores unknown keys, so it never took effect) and remove it";
 
@@ -40,8 +40,13 @@ impl Reader {
     /// The TOML key a model path came from: the longest recorded model path that `model` is,
     /// or lies under.
     pub(super) fn toml_path(&self, model: &str) -> Option<&str> {
-        let under = |m: &str| model == m || model.strip_prefix(m).is_some_and(|r| r.starts_with('.'));
-        let found = self.origins.iter().filter(|(m, _)| under(m)).max_by_key(|(m, _)| m.len());
+        let under =
+            |m: &str| model == m || model.strip_prefix(m).is_some_and(|r| r.starts_with('.'));
+        let found = self
+            .origins
+            .iter()
+            .filter(|(m, _)| under(m))
+            .max_by_key(|(m, _)| m.len());
         found.map(|(_, path)| path.as_str())
     }
 }
@@ -56,7 +61,15 @@ pub(super) struct Section {
 impl Section {
     /// The whole file.
     pub(super) fn root(table: Table) -> Self {
-        Self { path: String::new(), table }
+        Self {
+            path: String::new(),
+            table,
+        }
+    }
+
+    /// The dotted path of this table, e.g. `provisioning.attestation`.
+    pub(super) fn path(&self) -> &str {
+        &self.path
     }
 
     /// The dotted path of `key` in this table, e.g. `provisioning.attestation.method`.
@@ -67,6 +80,11 @@ impl Section {
     /// Whether `key` is still in the table.
     pub(super) fn has(&self, key: &str) -> bool {
         self.table.contains_key(key)
+    }
+
+    /// Whether `key` holds a table.
+    pub(super) fn is_table(&self, key: &str) -> bool {
+        self.table.get(key).is_some_and(Value::is_table)
     }
 
     /// Records an error when `key` is missing.
@@ -160,7 +178,9 @@ impl Section {
     /// Every key left, with its path and value, in file order.
     pub(super) fn into_entries(self) -> impl Iterator<Item = (String, String, Value)> {
         let Section { path, table } = self;
-        table.into_iter().map(move |(key, value)| (join(&path, &key), key, value))
+        table
+            .into_iter()
+            .map(move |(key, value)| (join(&path, &key), key, value))
     }
 
     /// Refuses every key left with the same message: for tables edgevirt does not carry.
@@ -178,10 +198,20 @@ impl Section {
 
 /// The dotted path of `key` under `parent`; keys that are not bare TOML keys are quoted.
 fn join(parent: &str, key: &str) -> String {
-    let bare =
-        !key.is_empty() && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
-    let key = if bare { key.to_owned() } else { format!("{key:?}") };
-    if parent.is_empty() { key } else { format!("{parent}.{key}") }
+    let bare = !key.is_empty()
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+    let key = if bare {
+        key.to_owned()
+    } else {
+        format!("{key:?}")
+    };
+    if parent.is_empty() {
+        key
+    } else {
+        format!("{parent}.{key}")
+    }
 }
 
 /// Records that the value at `path` has the wrong type.
@@ -204,7 +234,9 @@ pub(super) fn shown(path: &str, value: &Value) -> Option<String> {
 /// A PKCS#11 URI with its PIN masked, or any other string as it is.
 fn mask_pin(s: &str) -> String {
     const PIN: &str = "pin-value=";
-    let Some(start) = s.find(PIN).map(|i| i + PIN.len()) else { return s.to_owned() };
+    let Some(start) = s.find(PIN).map(|i| i + PIN.len()) else {
+        return s.to_owned();
+    };
     let end = s[start..].find(['&', ';']).map_or(s.len(), |i| start + i);
     format!("{}{}{}", &s[..start], mask(&s[start..end]), &s[end..])
 }
@@ -230,7 +262,10 @@ mod tests {
 
     #[test]
     fn keys_that_are_not_bare_are_quoted() {
-        assert_eq!(join("agent.env", "RuntimeLogLevel"), "agent.env.RuntimeLogLevel");
+        assert_eq!(
+            join("agent.env", "RuntimeLogLevel"),
+            "agent.env.RuntimeLogLevel"
+        );
         assert_eq!(join("agent.env", "a.b"), "agent.env.\"a.b\"");
         assert_eq!(join("", "hostname"), "hostname");
     }
@@ -240,7 +275,10 @@ mod tests {
         let mut r = Reader::default();
         r.origin("spec.iotEdge.edgeCa", "edge_ca".into());
         r.origin("spec.iotEdge.edgeCa.est.url", "edge_ca.url".into());
-        assert_eq!(r.toml_path("spec.iotEdge.edgeCa.est.url"), Some("edge_ca.url"));
+        assert_eq!(
+            r.toml_path("spec.iotEdge.edgeCa.est.url"),
+            Some("edge_ca.url")
+        );
         assert_eq!(r.toml_path("spec.iotEdge.edgeCa.est"), Some("edge_ca"));
         assert_eq!(r.toml_path("spec.iotEdge.edgeCaX"), None);
     }
