@@ -7,9 +7,9 @@ use crate::Diagnostic;
 /// Why a document could not be turned into manifests.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Error {
-    /// The text is not YAML or JSON, or not a single mapping.
+    /// The text cannot be read: not YAML (or TOML, for an import), or not a single document.
     Syntax {
-        /// What the parser said, with line and column.
+        /// What is wrong, naming the format, with line and column.
         message: String,
     },
     /// The document was read but has problems: every error found, and the warnings beside them.
@@ -32,7 +32,7 @@ impl Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::Syntax { message } => write!(f, "input is not valid YAML: {message}"),
+            Error::Syntax { message } => f.write_str(message),
             Error::Invalid { diagnostics } => {
                 let errors = diagnostics
                     .iter()

@@ -17,6 +17,8 @@ pub fn json_schema() -> serde_json::Value {
             schema.insert("additionalProperties".to_owned(), false.into());
         }
     });
-    let generator = SchemaSettings::draft2020_12().with_transform(closed_objects).into_generator();
+    let generator = SchemaSettings::draft2020_12()
+        .with_transform(closed_objects)
+        .into_generator();
     generator.into_root_schema_for::<EdgeDevice>().to_value()
 }

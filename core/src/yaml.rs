@@ -12,11 +12,10 @@ use crate::Error;
 pub(crate) fn from_str(text: &str) -> Result<serde_json::Value, Error> {
     serde_saphyr::from_str(text).map_err(|e| {
         let message = e.to_string();
-        let message = message
-            .strip_prefix("error: ")
-            .unwrap_or(&message)
-            .to_owned();
-        Error::Syntax { message }
+        let message = message.strip_prefix("error: ").unwrap_or(&message);
+        Error::Syntax {
+            message: format!("input is not valid YAML: {message}"),
+        }
     })
 }
 

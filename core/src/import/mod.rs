@@ -45,7 +45,7 @@ const MAX_NAME: usize = 52;
 /// does not carry.
 pub fn import_config_toml(text: &str, name: Option<&str>) -> Result<EdgeDevice, Error> {
     let table: toml::Table = toml::from_str(text).map_err(|e| Error::Syntax {
-        message: format!("config.toml: {e}"),
+        message: format!("input is not valid TOML: {e}"),
     })?;
     let mut r = Reader::default();
     let mut root = Section::root(table);
