@@ -24,8 +24,15 @@ fn render(device: &Value) -> (Vec<Value>, Value, toml::Table) {
     let rendered = render_device(&device.to_string()).expect("a valid device renders");
     let yaml = rendered.manifests.to_yaml();
     let docs: Vec<Value> = serde_saphyr::from_multiple(&yaml).expect("stream reads back");
-    assert_eq!(docs, rendered.manifests.documents(), "the stream reads back as rendered");
-    let user_data = docs[0]["stringData"]["userdata"].as_str().expect("userdata").to_owned();
+    assert_eq!(
+        docs,
+        rendered.manifests.documents(),
+        "the stream reads back as rendered"
+    );
+    let user_data = docs[0]["stringData"]["userdata"]
+        .as_str()
+        .expect("userdata")
+        .to_owned();
     let cloud_config: Value = serde_saphyr::from_str(&user_data).expect("cloud-config reads");
     let config = cloud_config["write_files"]
         .as_array()
@@ -39,14 +46,21 @@ fn render(device: &Value) -> (Vec<Value>, Value, toml::Table) {
 
 /// The keys of a cloud-config and of the documents, which no value may change.
 fn shape(docs: &[Value], cloud_config: &Value) -> (Vec<String>, Vec<String>) {
-    let kinds = docs.iter().map(|d| d["kind"].as_str().unwrap_or("?").to_owned()).collect();
-    let keys = cloud_config.as_object().map(|m| m.keys().cloned().collect()).unwrap_or_default();
+    let kinds = docs
+        .iter()
+        .map(|d| d["kind"].as_str().unwrap_or("?").to_owned())
+        .collect();
+    let keys = cloud_config
+        .as_object()
+        .map(|m| m.keys().cloned().collect())
+        .unwrap_or_default();
     (kinds, keys)
 }
 
 /// Printable text with the characters YAML and TOML care about, no control characters.
 fn free_text() -> impl Strategy<Value = String> {
-    proptest::string::string_regex("[ -~éü€😀]{1,40}").expect("regex")
+    proptest::string::string_regex("[ -~éü€😀]{1,40}")
+        .expect("regex")
         .prop_map(|s| s.replace(['{', '}'], "_"))
 }
 

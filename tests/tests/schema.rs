@@ -17,7 +17,10 @@ fn examples() -> Vec<(String, Value)> {
         .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
         .map(|p| {
             let text = std::fs::read_to_string(&p).expect("read example");
-            (p.display().to_string(), serde_saphyr::from_str(&text).expect("example parses"))
+            (
+                p.display().to_string(),
+                serde_saphyr::from_str(&text).expect("example parses"),
+            )
         })
         .collect();
     found.sort_by(|a, b| a.0.cmp(&b.0));
@@ -41,11 +44,17 @@ fn the_schema_rejects_what_the_parser_rejects() {
     let (_, good) = examples().into_iter().next().expect("an example");
     let mut typo = good.clone();
     typo["spec"]["vm"] = json!({"cpu": {"cores": "two"}});
-    assert!(!validator.is_valid(&typo), "a string where a number belongs");
+    assert!(
+        !validator.is_valid(&typo),
+        "a string where a number belongs"
+    );
     let mut misspelt = good.clone();
     misspelt["spec"]["vm"] = json!({"memroy": "4Gi"});
     assert!(!validator.is_valid(&misspelt), "an unknown field");
     let mut wrong_type = good;
     wrong_type["spec"]["os"] = json!({"sshAuthorizedKeys": "ssh-ed25519 AAAA"});
-    assert!(!validator.is_valid(&wrong_type), "a string where a list belongs");
+    assert!(
+        !validator.is_valid(&wrong_type),
+        "a string where a list belongs"
+    );
 }
