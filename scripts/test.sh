@@ -9,4 +9,6 @@ step "cargo test (all targets)" cargo test --workspace --all-targets
 # --all-targets leaves out doctests, which the crate docs rely on as examples.
 step "cargo test (doctests)" cargo test --workspace --doc
 step "test tools self-test" tests/tools/selftest.sh
+step "cargo fmt --check" cargo fmt --all -- --check
+step "cargo clippy" cargo clippy --workspace --all-targets -- -D warnings
 step_summary
