@@ -3,6 +3,7 @@
 #   - Debian's cloud-init, for `cloud-init schema --config-file F`
 #     (tests/tools/cloud_init_schema.sh)
 #   - PyYAML and jsonschema for python3 (tests/tools/yaml11_check.py reads YAML as cloud-init does)
+#   - the plugin hosts (Helm 4 and 3, kubectl, wasmtime): scripts/install-hosts.sh
 # The Rust toolchain and its wasm targets come from rust-toolchain.toml on first cargo use.
 # Idempotent: each step checks first and does nothing when the tool is there at a good version,
 # so a run on a ready machine takes well under a second.
@@ -98,3 +99,6 @@ command -v python3 >/dev/null || apt_install python3 python3-pip
 ensure_cloud_init
 ensure_python_package PyYAML "$PYYAML_MIN" python3-yaml
 ensure_python_package jsonschema "$JSONSCHEMA_MIN" python3-jsonschema
+
+# Helm 4 and 3, kubectl and wasmtime for the host tests, in their own cache folder.
+"$(dirname "$0")/install-hosts.sh"
