@@ -12,6 +12,15 @@ pub enum Error {
         /// What is wrong, naming the format, with line and column.
         message: String,
     },
+    /// A document of a manifest stream is bad.
+    Document {
+        /// Its position in the stream, from 0.
+        index: usize,
+        /// The Helm template it came from, when known.
+        origin: Option<String>,
+        /// What is wrong with it.
+        error: Box<Error>,
+    },
     /// The document was read but has problems: every error found, and the warnings beside them.
     Invalid {
         /// Every problem, errors first.
@@ -24,6 +33,7 @@ impl Error {
     pub fn diagnostics(&self) -> &[Diagnostic] {
         match self {
             Error::Syntax { .. } => &[],
+            Error::Document { error, .. } => error.diagnostics(),
             Error::Invalid { diagnostics } => diagnostics,
         }
     }
@@ -33,6 +43,17 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Syntax { message } => f.write_str(message),
+            Error::Document {
+                index,
+                origin,
+                error,
+            } => {
+                write!(f, "document {index}")?;
+                if let Some(origin) = origin {
+                    write!(f, " ({origin})")?;
+                }
+                write!(f, ": {error}")
+            }
             Error::Invalid { diagnostics } => {
                 let errors = diagnostics
                     .iter()

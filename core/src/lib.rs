@@ -35,11 +35,13 @@
 mod diagnostic;
 mod error;
 mod import;
+mod krm;
 pub mod model;
 mod parse;
 mod render;
 mod schema;
 mod spec;
+mod stream;
 mod template;
 mod validate;
 pub mod versions;
@@ -48,11 +50,13 @@ mod yaml;
 pub use diagnostic::{Diagnostic, Severity};
 pub use error::Error;
 pub use import::import_config_toml;
+pub use krm::{KrmOutput, krm};
 pub use model::EdgeDevice;
 pub use parse::parse_device;
 pub use render::{Manifests, render};
 pub use schema::json_schema;
 pub use spec::DeviceSpec;
+pub use stream::{HELM_FILENAME_ANNOTATION, post_render};
 pub use validate::{Validated, validate};
 
 /// The version of edgevirt.

@@ -18,7 +18,9 @@ Examples:
   cat device.yaml | edgevirt render - -o out.yaml
   edgevirt validate device.yaml
   edgevirt schema > edgedevice.schema.json
-  edgevirt import /etc/aziot/config.toml --name plant-a-edge-01 > device.yaml";
+  edgevirt import /etc/aziot/config.toml --name plant-a-edge-01 > device.yaml
+  helm template edge charts/edgevirt | edgevirt post-render
+  kpt fn eval --exec edgevirt -- krm";
 
 /// Render Azure IoT Edge devices as KubeVirt virtual machines.
 #[derive(Debug, Parser)]
@@ -49,6 +51,22 @@ enum Cmd {
     },
     /// Print the JSON Schema of the EdgeDevice document.
     Schema,
+    /// Helm post-renderer: expand every EdgeDevice of the manifest stream on stdin, in place;
+    /// copy every other document byte for byte.
+    PostRender {
+        /// Arguments Helm may pass; ignored.
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true, hide = true)]
+        args: Vec<String>,
+    },
+    /// KRM function (kpt, kustomize --enable-exec): a ResourceList on stdin, one on stdout.
+    Krm,
+    /// Kustomize legacy exec plugin: render the EdgeDevice in CONFIG (kustomize calls the plugin
+    /// as `EdgeDevice CONFIG`).
+    #[command(name = "EdgeDevice")]
+    EdgeDevice {
+        /// The plugin configuration: an EdgeDevice document.
+        config: PathBuf,
+    },
     /// Turn an IoT Edge config.toml into an EdgeDevice document.
     Import {
         /// The config.toml; `-` or nothing reads stdin.
@@ -99,6 +117,24 @@ fn run(cmd: Cmd) -> Result<(), String> {
             Ok(())
         }
         Cmd::Schema => write(None, &to_json(&edgevirt_core::json_schema())),
+        Cmd::PostRender { args: _ } => {
+            let output = edgevirt_core::post_render(&read(None)?).map_err(report)?;
+            write(None, &output)
+        }
+        Cmd::Krm => {
+            let output = edgevirt_core::krm(&read(None)?);
+            write(None, &output.resource_list)?;
+            // The KRM contract: the list with its results on stdout, and a non-zero exit.
+            if output.failed {
+                return Err("error: the function reported errors in results[]".to_owned());
+            }
+            Ok(())
+        }
+        Cmd::EdgeDevice { config } => {
+            let rendered = edgevirt_core::render_device(&read(Some(&config))?).map_err(report)?;
+            print_warnings(&rendered.warnings);
+            write(None, &rendered.manifests.to_yaml())
+        }
         Cmd::Import { file, name } => {
             let text = read(file.as_ref())?;
             let device =
@@ -143,17 +179,41 @@ fn print_warnings(warnings: &[Diagnostic]) {
     }
 }
 
-/// Formats an error for stderr: every error first, then the warnings found beside them.
+/// Formats an error for stderr: every error first, then the warnings found beside them; for a
+/// document of a stream, each line says which document.
 fn report(err: Error) -> String {
-    let Error::Invalid { diagnostics } = &err else {
-        return format!("error: {err}");
-    };
-    let lines: Vec<String> = diagnostics
-        .iter()
-        .map(|d| match d.severity {
-            Severity::Error => format!("error: {d}"),
-            Severity::Warning => format!("warning: {d}"),
-        })
-        .collect();
-    lines.join("\n")
+    match err {
+        Error::Invalid { diagnostics } => {
+            let lines: Vec<String> = diagnostics
+                .iter()
+                .map(|d| match d.severity {
+                    Severity::Error => format!("error: {d}"),
+                    Severity::Warning => format!("warning: {d}"),
+                })
+                .collect();
+            lines.join("\n")
+        }
+        Error::Document {
+            index,
+            origin,
+            error,
+        } => {
+            let place = match origin {
+                Some(origin) => format!("document {index} ({origin})"),
+                None => format!("document {index}"),
+            };
+            let inner = report(*error);
+            let lines: Vec<String> = inner
+                .lines()
+                .map(|l| match l.split_once(": ") {
+                    Some((level @ ("error" | "warning"), rest)) => {
+                        format!("{level}: {place}: {rest}")
+                    }
+                    _ => l.to_owned(),
+                })
+                .collect();
+            lines.join("\n")
+        }
+        other => format!("error: {other}"),
+    }
 }

@@ -39,6 +39,10 @@ impl Manifests {
             .collect()
     }
 
+    pub(crate) fn documents_mut(&mut self) -> &mut [Value] {
+        &mut self.documents
+    }
+
     /// Appends the documents of `other`, for streams of several devices.
     pub fn extend(&mut self, other: Manifests) {
         self.documents.extend(other.documents);

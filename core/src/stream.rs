@@ -1,0 +1,198 @@
+//! Expanding `EdgeDevice` documents inside a multi-document manifest stream.
+//!
+//! This is what the Helm post-renderer does: every other document passes through byte for byte
+//! (comments, `# Source:` lines, separators, trailing whitespace, a missing final newline), and
+//! each `EdgeDevice` is replaced, in place, by the manifests it stands for.
+//!
+//! The stream is split on document markers: a line that starts with `---` followed by a space, a
+//! tab or the end of the line. YAML ends a block scalar at such a line too, so a `---` inside a
+//! block scalar is always indented and never splits a document. A document is parsed only when
+//! its text mentions `EdgeDevice`; the rest are copied without being read.
+
+use crate::{Error, Manifests, Validated};
+
+/// The annotation Helm 4 sets on each document it hands a post-renderer.
+pub const HELM_FILENAME_ANNOTATION: &str = "postrenderer.helm.sh/postrender-filename";
+
+/// One document of a stream: its text, marker line included, and where it starts.
+struct Chunk<'a> {
+    text: &'a str,
+    index: usize,
+}
+
+/// Splits `input` into documents, keeping every byte: joining the chunks gives `input` back.
+fn split(input: &str) -> Vec<Chunk<'_>> {
+    let mut chunks = Vec::new();
+    let mut start = 0;
+    let mut offset = 0;
+    for line in input.split_inclusive('\n') {
+        if offset > start && is_marker(line) {
+            chunks.push(Chunk {
+                text: &input[start..offset],
+                index: chunks.len(),
+            });
+            start = offset;
+        }
+        offset += line.len();
+    }
+    if start < input.len() || chunks.is_empty() {
+        chunks.push(Chunk {
+            text: &input[start..],
+            index: chunks.len(),
+        });
+    }
+    chunks
+}
+
+/// A `---` document marker line.
+fn is_marker(line: &str) -> bool {
+    line.strip_prefix("---")
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\t', '\r', '\n']))
+}
+
+/// Replaces every `EdgeDevice` document of `input` by its manifests; copies the others.
+///
+/// # Errors
+/// The first bad device stops the run: [`Error::Document`] names its position in the stream and
+/// the Helm template it came from, and wraps what is wrong with it.
+pub fn post_render(input: &str) -> Result<String, Error> {
+    let mut out = String::with_capacity(input.len() + input.len() / 2);
+    for chunk in split(input) {
+        if !chunk.text.contains("EdgeDevice") {
+            out.push_str(chunk.text);
+            continue;
+        }
+        match expand(&chunk)? {
+            Some(rendered) => out.push_str(&rendered),
+            None => out.push_str(chunk.text),
+        }
+    }
+    Ok(out)
+}
+
+/// The text that replaces `chunk`, or `None` when it is not an `EdgeDevice` after all.
+fn expand(chunk: &Chunk<'_>) -> Result<Option<String>, Error> {
+    let value = crate::yaml::from_str(chunk.text).map_err(|e| in_document(chunk, None, e))?;
+    if !is_edge_device(&value) {
+        return Ok(None);
+    }
+    let origin = helm_origin(chunk.text, &value);
+    let device = crate::parse::device_from_value(value)
+        .map_err(|e| in_document(chunk, origin.clone(), e))?;
+    let Validated { spec, .. } =
+        crate::validate(&device).map_err(|e| in_document(chunk, origin.clone(), e))?;
+    let mut manifests = crate::render(&spec);
+    if let Some(file) = device.metadata.annotations.get(HELM_FILENAME_ANNOTATION) {
+        manifests.annotate(HELM_FILENAME_ANNOTATION, file);
+    }
+    let yaml = manifests.to_yaml();
+    let body = yaml.strip_prefix("---\n").unwrap_or(&yaml);
+    Ok(Some(format!("{}{body}", head(chunk.text))))
+}
+
+/// Whether a parsed document is an edgevirt `EdgeDevice`.
+pub(crate) fn is_edge_device(value: &serde_json::Value) -> bool {
+    value["kind"] == crate::model::KIND
+        && value["apiVersion"]
+            .as_str()
+            .is_some_and(|v| v.starts_with("edgevirt.dev/"))
+}
+
+/// The marker line and the comment lines at the top of a document (Helm's `# Source:`), kept
+/// above the manifests that replace it. Without a marker of its own, the first manifest gets one.
+fn head(text: &str) -> String {
+    let mut lines = text.split_inclusive('\n').peekable();
+    let marker = lines.next_if(|l| is_marker(l)).unwrap_or("---\n");
+    let comments = lines.take_while(|l| l.trim_start().starts_with('#') || l.trim().is_empty());
+    std::iter::once(marker).chain(comments).collect()
+}
+
+/// The Helm template a document came from: the post-renderer annotation, else `# Source:`.
+fn helm_origin(text: &str, value: &serde_json::Value) -> Option<String> {
+    let annotation = value["metadata"]["annotations"][HELM_FILENAME_ANNOTATION].as_str();
+    let source = || {
+        text.lines()
+            .find_map(|l| l.trim_start().strip_prefix("# Source: ").map(str::to_owned))
+    };
+    annotation.map(str::to_owned).or_else(source)
+}
+
+fn in_document(chunk: &Chunk<'_>, origin: Option<String>, error: Error) -> Error {
+    Error::Document {
+        index: chunk.index,
+        origin,
+        error: Box::new(error),
+    }
+}
+
+impl Manifests {
+    /// Sets an annotation on every document.
+    pub(crate) fn annotate(&mut self, key: &str, value: &str) {
+        for doc in self.documents_mut() {
+            let Some(meta) = doc.get_mut("metadata").and_then(|m| m.as_object_mut()) else {
+                continue;
+            };
+            let annotations = meta
+                .entry("annotations")
+                .or_insert_with(|| serde_json::json!({}));
+            if let Some(map) = annotations.as_object_mut() {
+                map.insert(key.to_owned(), value.into());
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn joined(input: &str) -> String {
+        split(input).iter().map(|c| c.text).collect()
+    }
+
+    #[test]
+    fn splitting_keeps_every_byte() {
+        for input in [
+            "",
+            "a: 1",
+            "---\na: 1\n",
+            "# head\n---\na: 1\n--- # two\nb: |\n  ---\n  x\n---\n\n",
+            "a: 1\n---\r\nb: 2\r\n---   \nc: 3",
+            "----\n--- !tag\nx\n",
+        ] {
+            assert_eq!(joined(input), input);
+        }
+        assert_eq!(split("a: 1\n---\nb: 2\n").len(), 2);
+        assert_eq!(split("----\nx: 1\n").len(), 1, "---- is not a marker");
+        assert_eq!(
+            split("k: |\n  ---\n  v\n").len(),
+            1,
+            "indented --- is content"
+        );
+    }
+
+    #[test]
+    fn devices_are_replaced_in_place_under_their_marker_and_comments() {
+        let device = "apiVersion: edgevirt.dev/v1alpha1\nkind: EdgeDevice\nmetadata: {name: d}\n\
+            spec: {iotEdge: {provisioning: {manual: {connectionString: {value: \
+            \"HostName=h.azure-devices.net;DeviceId=d;SharedAccessKey=a2V5\"}}}}}\n";
+        let input = format!("a: 1\n--- # dev\n# Source: c/t.yaml\n{device}---\nb: 2");
+        let out = post_render(&input).expect("renders");
+        assert!(
+            out.starts_with("a: 1\n--- # dev\n# Source: c/t.yaml\napiVersion: v1\nkind: Secret\n")
+        );
+        assert!(out.contains("\n---\napiVersion: kubevirt.io/v1\nkind: VirtualMachine\n"));
+        assert!(out.ends_with("\n---\nb: 2"));
+        assert_eq!(
+            post_render(device).map(|o| o.starts_with("---\napiVersion: v1\n")),
+            Ok(true)
+        );
+    }
+
+    #[test]
+    fn other_documents_pass_through_untouched() {
+        let input = "# Source: a.yaml\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n\
+                     data: {x: \"EdgeDevice\"}\n---\nkind: Secret   \n";
+        assert_eq!(post_render(input).as_deref(), Ok(input));
+    }
+}
