@@ -143,3 +143,61 @@ fn help_shows_examples() {
     let help = text(&out.stdout);
     assert!(help.contains("Examples:") && help.contains("edgevirt render device.yaml"));
 }
+
+#[test]
+fn post_render_expands_devices_and_copies_the_rest() {
+    let device = std::fs::read_to_string(repo().join("examples/minimal.yaml")).expect("example");
+    let input =
+        format!("---\n# Source: c/templates/cm.yaml\nkind: ConfigMap   \n---\n{device}---\nx: 1");
+    let out = edgevirt(&["post-render", "--extra", "args"], Some(&input));
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(stdout.starts_with("---\n# Source: c/templates/cm.yaml\nkind: ConfigMap   \n---\n"));
+    assert!(stdout.contains("\nkind: VirtualMachine\n"));
+    assert!(
+        stdout.ends_with("\n---\nx: 1"),
+        "the last document keeps its missing newline"
+    );
+
+    let bad = input.replace("name: plant-a-edge-01", "name: Bad_Name");
+    let out = edgevirt(&["post-render"], Some(&bad));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    assert!(text(&out.stderr).starts_with("error: document 1: metadata.name: \"Bad_Name\""));
+}
+
+#[test]
+fn krm_generates_from_the_function_config() {
+    let device: serde_json::Value = serde_json::from_str(
+        r#"{"apiVersion": "edgevirt.dev/v1alpha1", "kind": "EdgeDevice", "metadata": {"name": "d"},
+        "spec": {"iotEdge": {"provisioning": {"dps": {"idScope": "0ne00000001", "tpm": {}}}}}}"#,
+    )
+    .expect("device");
+    let list = serde_json::json!({"apiVersion": "config.kubernetes.io/v1", "kind": "ResourceList",
+        "items": [], "functionConfig": device});
+    let out = edgevirt(&["krm"], Some(&list.to_string()));
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("kind: ResourceList") && stdout.contains("kind: VirtualMachine"));
+    assert!(
+        stdout.contains("severity: warning"),
+        "the vTPM warning is a result: {stdout}"
+    );
+
+    let bad = list.to_string().replace("0ne00000001", "not a scope");
+    let out = edgevirt(&["krm"], Some(&bad));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "errors in results exit non-zero"
+    );
+    assert!(text(&out.stdout).contains("path: spec.iotEdge.provisioning.dps.idScope"));
+}
+
+#[test]
+fn kustomize_exec_plugin_mode_renders_the_config_file() {
+    let out = edgevirt(&["EdgeDevice", "examples/minimal.yaml"], None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let plain = edgevirt(&["render", "examples/minimal.yaml"], None);
+    assert_eq!(out.stdout, plain.stdout);
+}
