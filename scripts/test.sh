@@ -5,6 +5,20 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/steps.sh
 
+# The real hosts (Helm 3 and 4, kubectl, wasmtime) from scripts/install-hosts.sh come first on
+# PATH; the host tests find them, and the binaries they drive, through these variables.
+hosts_bin="${EDGEVIRT_HOSTS:-/opt/edgevirt-hosts}/bin"
+image_kubectl=$(command -v kubectl || true)
+export PATH="$hosts_bin:$PATH"
+target_dir="${CARGO_TARGET_DIR:-$PWD/target}"
+export EDGEVIRT_BIN="$target_dir/release/edgevirt"
+export EDGEVIRT_WASM="$target_dir/wasm32-wasip1/release/edgevirt.wasm"
+export HELM="$hosts_bin/helm" HELM3="$hosts_bin/helm3" KUBECTL="$hosts_bin/kubectl" WASMTIME="$hosts_bin/wasmtime"
+export KUBECTL_IMAGE="${KUBECTL_IMAGE:-$image_kubectl}"
+
+# Built once here for every test that runs the binary or the WASI module.
+step "build edgevirt (native release)" cargo build --release -p edgevirt
+step "build edgevirt (wasm32-wasip1)" cargo build --release -p edgevirt --target wasm32-wasip1
 step "cargo test (all targets)" cargo test --workspace --all-targets
 # --all-targets leaves out doctests, which the crate docs rely on as examples.
 step "cargo test (doctests)" cargo test --workspace --doc
