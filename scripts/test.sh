@@ -13,7 +13,8 @@ export PATH="$hosts_bin:$PATH"
 target_dir="${CARGO_TARGET_DIR:-$PWD/target}"
 export EDGEVIRT_BIN="$target_dir/release/edgevirt"
 export EDGEVIRT_WASM="$target_dir/wasm32-wasip1/release/edgevirt.wasm"
-export HELM="$hosts_bin/helm" HELM3="$hosts_bin/helm3" KUBECTL="$hosts_bin/kubectl" WASMTIME="$hosts_bin/wasmtime"
+export HELM="$hosts_bin/helm" HELM3="$hosts_bin/helm3"
+export KUBECTL="$hosts_bin/kubectl" WASMTIME="$hosts_bin/wasmtime"
 export KUBECTL_IMAGE="${KUBECTL_IMAGE:-$image_kubectl}"
 
 # Built once here for every test that runs the binary or the WASI module.
