@@ -6,6 +6,7 @@ use crate::Diagnostic;
 
 /// Why a document could not be turned into manifests.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum Error {
     /// The text cannot be read: not YAML (or TOML, for an import), or not a single document.
     Syntax {

@@ -189,8 +189,8 @@ fn fixture_cases() {
             }
             Err(err) => {
                 let text = match &err {
-                    Error::Syntax { .. } => format!("error: {err}\n"),
                     Error::Invalid { diagnostics } => diagnostics_text(diagnostics),
+                    _ => format!("error: {err}\n"),
                 };
                 if !name.starts_with("bad-") {
                     failures.push(format!("{name}: refused:\n{text}"));

@@ -33,15 +33,18 @@ pub(crate) struct Secret {
     pub(crate) string_data: BTreeMap<String, String>,
 }
 
-/// A `k8s.cni.cncf.io/v1` NetworkAttachmentDefinition.
+/// A top-level object with a `spec`.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub(crate) struct NetworkAttachmentDefinition {
+pub(crate) struct Object<S> {
     pub(crate) api_version: &'static str,
     pub(crate) kind: &'static str,
     pub(crate) metadata: ObjectMeta,
-    pub(crate) spec: NadSpec,
+    pub(crate) spec: S,
 }
+
+/// A `k8s.cni.cncf.io/v1` NetworkAttachmentDefinition.
+pub(crate) type NetworkAttachmentDefinition = Object<NadSpec>;
 
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct NadSpec {
@@ -50,14 +53,7 @@ pub(crate) struct NadSpec {
 }
 
 /// A `v1` Service.
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct Service {
-    pub(crate) api_version: &'static str,
-    pub(crate) kind: &'static str,
-    pub(crate) metadata: ObjectMeta,
-    pub(crate) spec: ServiceSpec,
-}
+pub(crate) type Service = Object<ServiceSpec>;
 
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -80,14 +76,7 @@ pub(crate) struct ServicePort {
 }
 
 /// A `kubevirt.io/v1` VirtualMachine.
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct VirtualMachine {
-    pub(crate) api_version: &'static str,
-    pub(crate) kind: &'static str,
-    pub(crate) metadata: ObjectMeta,
-    pub(crate) spec: VmSpec,
-}
+pub(crate) type VirtualMachine = Object<VmSpec>;
 
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]

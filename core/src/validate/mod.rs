@@ -92,7 +92,7 @@ fn check_device(device: &EdgeDevice, d: &mut Diagnostics) -> Option<DeviceSpec> 
         hostname: edge.as_ref().map_or(name.as_str(), |e| e.hostname.as_str()),
     };
     let (extra_files, extra_commands) = check_extensions(&spec.extensions, &ctx, d);
-    warn_about_risks(spec, &root_disk, &services, d);
+    warn_about_risks(spec, &root_disk, d);
     Some(DeviceSpec {
         namespace: device.metadata.namespace.clone(),
         labels: device.metadata.labels.clone(),
@@ -795,12 +795,7 @@ fn check_extensions(
     (files, commands)
 }
 
-fn warn_about_risks(
-    spec: &model::EdgeDeviceSpec,
-    root: &Option<RootDisk>,
-    _services: &[ServicePlan],
-    d: &mut Diagnostics,
-) {
+fn warn_about_risks(spec: &model::EdgeDeviceSpec, root: &Option<RootDisk>, d: &mut Diagnostics) {
     if matches!(root, Some(RootDisk::ContainerDisk(_))) {
         d.warn(
             "spec.disk.source.containerDisk",
