@@ -4,15 +4,10 @@
 
 mod support;
 
-use std::path::PathBuf;
 use std::process::Command;
 
 use serde_json::{Map, Value, json};
-use support::{examples, host, repo, run, scratch};
-
-fn chart() -> PathBuf {
-    repo().join("charts/edgevirt")
-}
+use support::{chart, example_values, host, run, write_example_values};
 
 /// The values schema: `device` and each item of `devices` is an `EdgeDevice` without
 /// `apiVersion` and `kind`, which the chart's template adds.
@@ -90,30 +85,6 @@ fn values_schema_is_generated_from_the_core_types() {
          `EDGEVIRT_BLESS=1 cargo test -p edgevirt-tests --test chart` and review the diff",
         path.display()
     );
-}
-
-/// The example devices as chart values: `{"devices": [...]}` without apiVersion and kind.
-fn example_values() -> Value {
-    let devices: Vec<Value> = examples()
-        .iter()
-        .map(|(name, text)| {
-            let mut device: Value =
-                serde_saphyr::from_str(text).unwrap_or_else(|e| panic!("{name}: {e}"));
-            let fields = device.as_object_mut().expect("a device is a mapping");
-            fields.remove("apiVersion");
-            fields.remove("kind");
-            device
-        })
-        .collect();
-    json!({ "devices": devices })
-}
-
-/// Writes the example devices as a values file (JSON is YAML) and returns its path.
-pub fn write_example_values(name: &str) -> PathBuf {
-    let path = scratch(name).join("values.yaml");
-    let text = serde_json::to_string_pretty(&example_values()).expect("serialize");
-    std::fs::write(&path, text).expect("write values");
-    path
 }
 
 #[test]

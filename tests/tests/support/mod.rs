@@ -12,12 +12,19 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+use serde_json::{Value, json};
+
 /// The repository root.
 pub fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .expect("tests/ has a parent")
         .to_path_buf()
+}
+
+/// The chart `charts/edgevirt`.
+pub fn chart() -> PathBuf {
+    repo().join("charts/edgevirt")
 }
 
 /// The program named by environment variable `var`; `hint` says where it comes from.
@@ -104,6 +111,30 @@ pub fn examples() -> Vec<(String, String)> {
         .collect();
     found.sort();
     found
+}
+
+/// The example devices as chart values: `{"devices": [...]}` without apiVersion and kind.
+pub fn example_values() -> Value {
+    let devices: Vec<Value> = examples()
+        .iter()
+        .map(|(name, text)| {
+            let mut device: Value =
+                serde_saphyr::from_str(text).unwrap_or_else(|e| panic!("{name}: {e}"));
+            let fields = device.as_object_mut().expect("a device is a mapping");
+            fields.remove("apiVersion");
+            fields.remove("kind");
+            device
+        })
+        .collect();
+    json!({ "devices": devices })
+}
+
+/// Writes the example devices as a values file (JSON is YAML) and returns its path.
+pub fn write_example_values(name: &str) -> PathBuf {
+    let path = scratch(name).join("values.yaml");
+    let text = serde_json::to_string_pretty(&example_values()).expect("serialize");
+    std::fs::write(&path, text).expect("write values");
+    path
 }
 
 /// What `edgevirt render` prints for the device in `text`, concatenated over `texts`.
