@@ -16,10 +16,13 @@ export EDGEVIRT_WASM="$target_dir/wasm32-wasip1/release/edgevirt.wasm"
 export HELM="$hosts_bin/helm" HELM3="$hosts_bin/helm3"
 export KUBECTL="$hosts_bin/kubectl" WASMTIME="$hosts_bin/wasmtime"
 export KUBECTL_IMAGE="${KUBECTL_IMAGE:-$image_kubectl}"
+# kpt comes with the machine image only; the kpt tests fail with a message when it is missing.
+export KPT="${KPT:-$(command -v kpt || true)}"
 
 # Built once here for every test that runs the binary or the WASI module.
 step "build edgevirt (native release)" cargo build --release -p edgevirt
 step "build edgevirt (wasm32-wasip1)" cargo build --release -p edgevirt --target wasm32-wasip1
+step "build Helm 4 plugin.wasm (edgevirt-helm4)" plugins/helm4/build.sh
 step "cargo test (all targets)" cargo test --workspace --all-targets
 # --all-targets leaves out doctests, which the crate docs rely on as examples.
 step "cargo test (doctests)" cargo test --workspace --doc

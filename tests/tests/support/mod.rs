@@ -63,6 +63,14 @@ pub fn host(var: &str) -> PathBuf {
     program(var, "install it with scripts/install-hosts.sh")
 }
 
+/// `PATH` with the folder of the `edgevirt` binary first, for hosts that find it by name.
+pub fn path_with_edgevirt() -> std::ffi::OsString {
+    let bin_dir = edgevirt().parent().expect("a folder").to_path_buf();
+    let rest = std::env::var_os("PATH").unwrap_or_default();
+    std::env::join_paths(std::iter::once(bin_dir).chain(std::env::split_paths(&rest)))
+        .expect("join PATH")
+}
+
 /// Runs `command` with `stdin`, expects success and returns its stdout.
 pub fn run(command: &mut Command, stdin: &str) -> String {
     let (ok, stdout, stderr) = run_status(command, stdin);
