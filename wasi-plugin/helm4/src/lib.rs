@@ -117,14 +117,11 @@ enum Manifests {
     EmptyBuffer(serde_json::Map<String, serde_json::Value>),
 }
 
-/// The `postrenderer/v1` input message.
+/// The `postrenderer/v1` input message; its `extraArgs` (Helm's `--post-renderer-args`) are
+/// accepted and ignored, as `edgevirt post-render` ignores extra arguments.
 #[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
 struct PostRendererInput {
     manifests: Manifests,
-    #[serde(default)]
-    #[allow(dead_code)]
-    extra_args: Vec<String>,
 }
 
 /// The `postrenderer/v1` output message.
