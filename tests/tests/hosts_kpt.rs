@@ -83,3 +83,26 @@ fn fn_eval_exec_generates_from_the_function_config() {
     expected.extend(rendered(&[&device()]));
     assert!(documents == expected, "{documents:#?}");
 }
+
+#[test]
+fn a_bad_device_fails_the_pipeline_with_its_field_path() {
+    let dir = scratch("kpt-bad");
+    std::fs::copy(package().join("Kptfile"), dir.join("Kptfile")).expect("copy the Kptfile");
+    let bad = device().replace("  iotEdge:", "  vm: {memory: 3Gb}\n  iotEdge:");
+    std::fs::write(dir.join("device.yaml"), bad).expect("write the device");
+    let mut command = Command::new(kpt());
+    command
+        .args(["fn", "render", "--allow-exec"])
+        .arg(&dir)
+        .args(["-o", "unwrap"])
+        .env("PATH", support::path_with_edgevirt());
+    let (ok, out, err) = support::run_status(&mut command, "");
+    assert!(
+        !ok && out.is_empty(),
+        "a bad device must fail the render:\n{out}"
+    );
+    assert!(
+        err.contains(r#"spec.vm.memory: "3Gb" is not a quantity"#),
+        "{err}"
+    );
+}
