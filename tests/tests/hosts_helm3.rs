@@ -6,10 +6,9 @@
 
 mod support;
 
-use std::path::Path;
 use std::process::Command;
 
-use support::{assert_valid, chart, edgevirt, examples, host, render_each, run};
+use support::{assert_valid, chart, edgevirt, examples, host, render_each, repo, run};
 
 /// `helm3 template` of the chart with the example devices; `configure` adds the post-renderer.
 fn template(configure: impl FnOnce(&mut Command)) -> String {
@@ -73,7 +72,7 @@ fn native_binary_as_post_renderer() {
 
 #[test]
 fn wasm_through_wasmtime_as_post_renderer() {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../plugins/helm3/edgevirt-wasm.sh");
+    let script = repo().join("plugins/helm3/edgevirt-wasm.sh");
     let (wasm, wasmtime) = (support::edgevirt_wasm(), host("WASMTIME"));
     let out = template(|command| {
         command

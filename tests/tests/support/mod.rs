@@ -29,9 +29,14 @@ pub fn chart() -> PathBuf {
 
 /// The program named by environment variable `var`; `hint` says where it comes from.
 pub fn program(var: &str, hint: &str) -> PathBuf {
-    let Some(path) = std::env::var_os(var).filter(|v| !v.is_empty()) else {
+    let Some(path) = std::env::var_os(var) else {
         panic!("{var} is not set: run the tests through scripts/test.sh, which sets it ({hint})")
     };
+    // scripts/test.sh sets a variable empty when it found no such program on the machine.
+    assert!(
+        !path.is_empty(),
+        "{var} is empty: the program is missing ({hint})"
+    );
     let path = PathBuf::from(path);
     assert!(
         path.is_file(),
