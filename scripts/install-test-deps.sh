@@ -4,7 +4,9 @@
 #     (tests/tools/cloud_init_schema.sh)
 #   - PyYAML and jsonschema for python3 (tests/tools/yaml11_check.py reads YAML as cloud-init does)
 #   - the plugin hosts (Helm 4 and 3, kubectl, wasmtime): scripts/install-hosts.sh
-# The Rust toolchain and its wasm targets come from rust-toolchain.toml on first cargo use.
+#   - the wasm32 targets rust-toolchain.toml lists: rustup installs them with a toolchain it
+#     downloads, but not into a toolchain that is already there (on these machines 1.95.0 is a
+#     link to the preinstalled stable one)
 # Idempotent: each step checks first and does nothing when the tool is there at a good version,
 # so a run on a ready machine takes well under a second.
 set -euo pipefail
@@ -95,6 +97,21 @@ ensure_python_package() {
   say "python3 $name $(py_version "$name") installed"
 }
 
+ensure_rust_targets() {
+  local missing=() target installed
+  installed=$(rustup target list --installed)
+  for target in wasm32-unknown-unknown wasm32-wasip1; do
+    grep -qx "$target" <<<"$installed" || missing+=("$target")
+  done
+  if [ ${#missing[@]} -eq 0 ]; then
+    say "rust targets present"
+    return
+  fi
+  say "rustup target add ${missing[*]}"
+  rustup target add "${missing[@]}"
+}
+
+ensure_rust_targets
 command -v python3 >/dev/null || apt_install python3 python3-pip
 ensure_cloud_init
 ensure_python_package PyYAML "$PYYAML_MIN" python3-yaml
