@@ -56,7 +56,7 @@ pub use parse::parse_device;
 pub use render::{Manifests, render};
 pub use schema::json_schema;
 pub use spec::DeviceSpec;
-pub use stream::{HELM_FILENAME_ANNOTATION, post_render};
+pub use stream::{HELM_FILENAME_ANNOTATION, post_render, post_render_parts};
 pub use validate::{Validated, validate};
 
 /// The version of edgevirt.

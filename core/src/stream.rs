@@ -9,6 +9,8 @@
 //! block scalar is always indented and never splits a document. A document is parsed only when
 //! its text mentions `EdgeDevice`; the rest are copied without being read.
 
+use std::borrow::Cow;
+
 use crate::{Error, Manifests, Validated};
 
 /// The annotation Helm 4 sets on each document it hands a post-renderer.
@@ -55,18 +57,40 @@ fn is_marker(text: &str) -> bool {
 /// The first bad device stops the run: [`Error::Document`] names its position in the stream and
 /// the Helm template it came from, and wraps what is wrong with it.
 pub fn post_render(input: &str) -> Result<String, Error> {
-    let mut out = String::with_capacity(input.len() + input.len() / 2);
+    Ok(post_render_parts(input)?.concat())
+}
+
+/// [`post_render`] as the pieces of its output, in order: slices of `input` for the runs of
+/// documents that pass through, and the manifests of each `EdgeDevice`. Writing the pieces one
+/// after the other gives the same bytes as [`post_render`] without copying the stream; every
+/// device is rendered before this returns, so a bad one fails the run before anything is written.
+///
+/// # Errors
+/// As [`post_render`].
+pub fn post_render_parts(input: &str) -> Result<Vec<Cow<'_, str>>, Error> {
+    let finder = memchr::memmem::Finder::new(crate::model::KIND);
+    let mut parts = Vec::new();
+    // Start of the run of pass-through documents not yet added to `parts`.
+    let mut copied_from = 0;
+    let mut offset = 0;
     for chunk in split(input) {
-        if !chunk.text.contains("EdgeDevice") {
-            out.push_str(chunk.text);
+        let start = offset;
+        offset += chunk.text.len();
+        if finder.find(chunk.text.as_bytes()).is_none() {
             continue;
         }
-        match expand(&chunk)? {
-            Some(rendered) => out.push_str(&rendered),
-            None => out.push_str(chunk.text),
+        if let Some(rendered) = expand(&chunk)? {
+            if copied_from < start {
+                parts.push(Cow::Borrowed(&input[copied_from..start]));
+            }
+            parts.push(Cow::Owned(rendered));
+            copied_from = offset;
         }
     }
-    Ok(out)
+    if copied_from < input.len() || parts.is_empty() {
+        parts.push(Cow::Borrowed(&input[copied_from..]));
+    }
+    Ok(parts)
 }
 
 /// The text that replaces `chunk`, or `None` when it is not an `EdgeDevice` after all.
@@ -145,6 +169,10 @@ impl Manifests {
 mod tests {
     use super::*;
 
+    const DEVICE: &str = "apiVersion: edgevirt.dev/v1alpha1\nkind: EdgeDevice\nmetadata: {name: d}\n\
+        spec: {iotEdge: {provisioning: {manual: {connectionString: {value: \
+        \"HostName=h.azure-devices.net;DeviceId=d;SharedAccessKey=a2V5\"}}}}}\n";
+
     fn joined(input: &str) -> String {
         split(input).iter().map(|c| c.text).collect()
     }
@@ -172,10 +200,7 @@ mod tests {
 
     #[test]
     fn devices_are_replaced_in_place_under_their_marker_and_comments() {
-        let device = "apiVersion: edgevirt.dev/v1alpha1\nkind: EdgeDevice\nmetadata: {name: d}\n\
-            spec: {iotEdge: {provisioning: {manual: {connectionString: {value: \
-            \"HostName=h.azure-devices.net;DeviceId=d;SharedAccessKey=a2V5\"}}}}}\n";
-        let input = format!("a: 1\n--- # dev\n# Source: c/t.yaml\n{device}---\nb: 2");
+        let input = format!("a: 1\n--- # dev\n# Source: c/t.yaml\n{DEVICE}---\nb: 2");
         let out = post_render(&input).expect("renders");
         assert!(
             out.starts_with("a: 1\n--- # dev\n# Source: c/t.yaml\napiVersion: v1\nkind: Secret\n")
@@ -183,9 +208,26 @@ mod tests {
         assert!(out.contains("\n---\napiVersion: kubevirt.io/v1\nkind: VirtualMachine\n"));
         assert!(out.ends_with("\n---\nb: 2"));
         assert_eq!(
-            post_render(device).map(|o| o.starts_with("---\napiVersion: v1\n")),
+            post_render(DEVICE).map(|o| o.starts_with("---\napiVersion: v1\n")),
             Ok(true)
         );
+    }
+
+    #[test]
+    fn parts_borrow_the_runs_around_each_device() {
+        let input = format!("a: 1\n---\nb: 2\n---\n{DEVICE}---\nc: 3\n");
+        let parts = post_render_parts(&input).expect("renders");
+        let kinds: Vec<bool> = parts
+            .iter()
+            .map(|p| matches!(p, Cow::Borrowed(_)))
+            .collect();
+        assert_eq!(kinds, [true, false, true]);
+        assert_eq!(parts[0], "a: 1\n---\nb: 2\n");
+        assert_eq!(parts[2], "---\nc: 3\n");
+        assert_eq!(parts.concat(), post_render(&input).expect("renders"));
+        let plain = "x: 1\n---\ny: 2";
+        assert_eq!(post_render_parts(plain), Ok(vec![Cow::Borrowed(plain)]));
+        assert_eq!(post_render_parts(""), Ok(vec![Cow::Borrowed("")]));
     }
 
     #[test]

@@ -118,8 +118,16 @@ fn run(cmd: Cmd) -> Result<(), String> {
         }
         Cmd::Schema => write(None, &to_json(&edgevirt_core::json_schema())),
         Cmd::PostRender { args: _ } => {
-            let output = edgevirt_core::post_render(&read(None)?).map_err(report)?;
-            write(None, &output)
+            let input = read(None)?;
+            let parts = edgevirt_core::post_render_parts(&input).map_err(report)?;
+            // Written piece by piece: the documents that pass through go out straight from the
+            // input, which saves copying (and, on a large stream, faulting in) a second buffer.
+            let mut stdout = std::io::stdout().lock();
+            parts
+                .iter()
+                .try_for_each(|part| stdout.write_all(part.as_bytes()))
+                .and_then(|()| stdout.flush())
+                .map_err(|e| format!("error: cannot write stdout: {e}"))
         }
         Cmd::Krm => {
             let output = edgevirt_core::krm(&read(None)?);
@@ -148,14 +156,24 @@ fn read(file: Option<&PathBuf>) -> Result<String, String> {
     match file.filter(|f| f.as_os_str() != "-") {
         Some(path) => std::fs::read_to_string(path)
             .map_err(|e| format!("error: cannot read {}: {e}", path.display())),
-        None => {
-            let mut text = String::new();
-            std::io::stdin()
-                .read_to_string(&mut text)
-                .map_err(|e| format!("error: cannot read stdin: {e}"))?;
-            Ok(text)
+        None => read_stdin().map_err(|e| format!("error: cannot read stdin: {e}")),
+    }
+}
+
+/// All of stdin. When stdin is a file, its size sets the buffer's, so a large stream is read
+/// without growing (and copying) the buffer on the way.
+fn read_stdin() -> std::io::Result<String> {
+    let mut text = String::new();
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsFd;
+        if let Ok(fd) = std::io::stdin().as_fd().try_clone_to_owned() {
+            std::fs::File::from(fd).read_to_string(&mut text)?;
+            return Ok(text);
         }
     }
+    std::io::stdin().read_to_string(&mut text)?;
+    Ok(text)
 }
 
 fn write(file: Option<&PathBuf>, text: &str) -> Result<(), String> {
