@@ -27,11 +27,11 @@ apt_install() {
   # Update the package lists once, and only when something must be installed.
   if [ "$apt_updated" = false ]; then
     say "apt-get update"
-    as_root apt-get update -qq
+    as_root apt-get -o DPkg::Lock::Timeout=600 update -qq
     apt_updated=true
   fi
   say "apt-get install $*"
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "$@"
 }
 
 # Prints the installed version of a Debian package, or nothing when it is not installed.

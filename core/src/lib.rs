@@ -52,7 +52,7 @@ pub use error::Error;
 pub use import::import_config_toml;
 pub use krm::{KrmOutput, krm};
 pub use model::EdgeDevice;
-pub use parse::parse_device;
+pub use parse::{parse_device, parse_device_lenient};
 pub use render::{Manifests, render};
 pub use schema::json_schema;
 pub use spec::DeviceSpec;
@@ -65,6 +65,27 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// Serializes an `EdgeDevice` as a YAML document, e.g. after [`import_config_toml`].
 pub fn device_to_yaml(device: &EdgeDevice) -> String {
     yaml::to_string(device)
+}
+
+/// The `values.yaml` for `charts/edgevirt` that installs this one device: its `metadata` and
+/// `spec` under `device:`. The chart copies them into an `EdgeDevice` document unchanged, so
+/// `helm template --post-renderer edgevirt` gives what `edgevirt render` gives for the device.
+pub fn chart_values_yaml(device: &EdgeDevice) -> String {
+    #[derive(serde::Serialize)]
+    struct Values<'a> {
+        device: ChartDevice<'a>,
+    }
+    #[derive(serde::Serialize)]
+    struct ChartDevice<'a> {
+        metadata: &'a model::Metadata,
+        spec: &'a model::EdgeDeviceSpec,
+    }
+    yaml::to_string(&Values {
+        device: ChartDevice {
+            metadata: &device.metadata,
+            spec: &device.spec,
+        },
+    })
 }
 
 /// A rendered device and the warnings found while checking it.

@@ -25,12 +25,55 @@ pub(crate) fn device_from_value(value: serde_json::Value) -> Result<EdgeDevice, 
     from_value_strict(value, "")
 }
 
+/// Reads one `EdgeDevice` document, leaving out the keys the model does not know instead of
+/// failing on them: each one comes back as a warning with its path, for a caller that imports a
+/// document and shows what it left out (the wizard's import). A value of the wrong type is still
+/// an error.
+///
+/// # Errors
+/// [`Error::Syntax`] when the text is not one YAML document, [`Error::Invalid`] when a field has
+/// the wrong type.
+pub fn parse_device_lenient(text: &str) -> Result<(EdgeDevice, Vec<Diagnostic>), Error> {
+    let (parsed, mut diags) = from_value_collecting(crate::yaml::from_str(text)?, "");
+    for d in &mut diags.items {
+        d.severity = crate::Severity::Warning;
+        d.hint = Some("left out: edgevirt does not carry this key".to_owned());
+    }
+    match parsed {
+        Ok(device) => Ok((device, diags.items)),
+        Err(error) => Err(Error::Invalid {
+            diagnostics: vec![error],
+        }),
+    }
+}
+
 /// Deserializes `value` into `T`, reporting a wrong type with its path and every unknown key.
 /// `prefix` is prepended to every path (e.g. `spec.template` for embedded documents).
 pub(crate) fn from_value_strict<T: DeserializeOwned>(
     value: serde_json::Value,
     prefix: &str,
 ) -> Result<T, Error> {
+    let (parsed, mut diags) = from_value_collecting(value, prefix);
+    match parsed {
+        Ok(device) if !diags.has_errors() => Ok(device),
+        Ok(_) => Err(Error::Invalid {
+            diagnostics: diags.items,
+        }),
+        Err(error) => {
+            diags.items.insert(0, error);
+            Err(Error::Invalid {
+                diagnostics: diags.items,
+            })
+        }
+    }
+}
+
+/// Deserializes `value` into `T`, skipping unknown keys: the result (or the wrong-type error)
+/// and an error for every unknown key.
+fn from_value_collecting<T: DeserializeOwned>(
+    value: serde_json::Value,
+    prefix: &str,
+) -> (Result<T, Diagnostic>, Diagnostics) {
     let mut unknown = Vec::new();
     let mut on_unknown = |path: serde_ignored::Path<'_>| unknown.push(path_string(&path));
     let ignored = serde_ignored::Deserializer::new(&value, &mut on_unknown);
@@ -51,21 +94,11 @@ pub(crate) fn from_value_strict<T: DeserializeOwned>(
             &format!("check the spelling of {key:?}; `edgevirt schema` lists every field"),
         );
     }
-    match parsed {
-        Ok(device) if !diags.has_errors() => Ok(device),
-        Ok(_) => Err(Error::Invalid {
-            diagnostics: diags.items,
-        }),
-        Err(err) => {
-            let path = serde_path_to_error_path(err.path());
-            diags
-                .items
-                .insert(0, type_error(&join(prefix, &path), err.inner().to_string()));
-            Err(Error::Invalid {
-                diagnostics: diags.items,
-            })
-        }
-    }
+    let parsed = parsed.map_err(|err| {
+        let path = serde_path_to_error_path(err.path());
+        type_error(&join(prefix, &path), err.inner().to_string())
+    });
+    (parsed, diags)
 }
 
 fn type_error(path: &str, serde_message: String) -> Diagnostic {
@@ -113,4 +146,46 @@ fn serde_path_to_error_path(path: &serde_path_to_error::Path) -> String {
             Segment::Map { key } | Segment::Enum { variant: key } => join(&acc, key),
             Segment::Unknown => acc,
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DEVICE: &str = "apiVersion: edgevirt.dev/v1alpha1\nkind: EdgeDevice\n\
+        metadata: {name: d, colour: red}\n\
+        spec:\n  vm: {memory: 2Gi, gpu: true}\n  iotEdge:\n    provisioning:\n      \
+        manual: {connectionString: {value: 'HostName=h;DeviceId=d;SharedAccessKey=a2V5'}}\n";
+
+    #[test]
+    fn strict_parsing_names_every_unknown_key() {
+        let Err(Error::Invalid { diagnostics }) = parse_device(DEVICE) else {
+            panic!("unknown keys must fail a strict parse");
+        };
+        let paths: Vec<&str> = diagnostics.iter().map(|d| d.path.as_str()).collect();
+        assert_eq!(paths, ["metadata.colour", "spec.vm.gpu"]);
+    }
+
+    #[test]
+    fn lenient_parsing_keeps_the_rest_and_lists_what_it_left_out() {
+        let (device, left_out) = parse_device_lenient(DEVICE).expect("parses");
+        assert_eq!(device.metadata.name, "d");
+        assert_eq!(device.spec.vm.memory.as_deref(), Some("2Gi"));
+        let paths: Vec<&str> = left_out.iter().map(|d| d.path.as_str()).collect();
+        assert_eq!(paths, ["metadata.colour", "spec.vm.gpu"]);
+        assert!(
+            left_out
+                .iter()
+                .all(|d| d.severity == crate::Severity::Warning)
+        );
+    }
+
+    #[test]
+    fn lenient_parsing_still_refuses_a_wrong_type() {
+        let text = DEVICE.replace("memory: 2Gi", "memory: [2Gi]");
+        let Err(Error::Invalid { diagnostics }) = parse_device_lenient(&text) else {
+            panic!("a list where a string belongs must fail");
+        };
+        assert_eq!(diagnostics[0].path, "spec.vm.memory");
+    }
 }
