@@ -371,3 +371,23 @@ fn extism_post_renderer_in_helm_4_1_4() {
         "Helm's extism/v1 post-renderer behaves differently from 4.1.4:\n{stderr}"
     );
 }
+
+/// The `values.yaml` the wizard offers for a device (`edgevirt_core::chart_values_yaml`) installs
+/// that device: through the chart and the post-renderer it gives the documents `edgevirt render`
+/// gives for the device itself.
+#[test]
+fn chart_values_of_one_device_render_like_the_device() {
+    let f = fixture();
+    for (name, text) in support::examples() {
+        let device = edgevirt_core::parse_device(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let path = scratch("helm4-one-device").join("values.yaml");
+        std::fs::write(&path, edgevirt_core::chart_values_yaml(&device)).expect("write values");
+        let values = path.to_str().expect("UTF-8 path");
+        let args = ["template", "edge", chart_path(), "-f", values];
+        let out = f
+            .helm
+            .ok(&[&args[..], &["--post-renderer", "edgevirt"]].concat());
+        let direct = support::render_each([text.as_str()]);
+        assert_same_documents(&out, &direct, &format!("{name} through values.yaml"));
+    }
+}

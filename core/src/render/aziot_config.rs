@@ -213,7 +213,10 @@ fn agent(edge: &EdgeSpec, plan: &mut SecretPlan) -> Value {
     env.extend(edge.agent_env.iter().map(|(k, v)| (k.clone(), json!(v))));
     let mut config = Map::new();
     config.insert("image".into(), json!(edge.agent_image));
-    config.insert("createOptions".into(), Value::Object(create_options));
+    config.insert(
+        "createOptions".into(),
+        super::sorted_keys(&Value::Object(create_options)),
+    );
     let auth = match &edge.registry {
         Some(r) => json!({
             "serveraddress": r.server,

@@ -19,6 +19,27 @@ use kube::*;
 /// The label every rendered object carries, and that Services select the VM's pod by.
 pub(crate) const DEVICE_LABEL: &str = "edgevirt.dev/device";
 
+/// A free-form value the user gave (tolerations, affinity, create options) with the keys of every
+/// object sorted, so the output does not depend on the order the input wrote them in. Helm's
+/// `toYaml` sorts keys, and a device installed through the chart must render as it does through
+/// the CLI.
+pub(crate) fn sorted_keys(value: &Value) -> Value {
+    match value {
+        Value::Object(map) => {
+            let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(b.0));
+            Value::Object(
+                entries
+                    .into_iter()
+                    .map(|(k, v)| (k.clone(), sorted_keys(v)))
+                    .collect(),
+            )
+        }
+        Value::Array(items) => Value::Array(items.iter().map(sorted_keys).collect()),
+        other => other.clone(),
+    }
+}
+
 /// The manifests of one device, in apply order.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Manifests {
@@ -191,5 +212,28 @@ mod tests {
             let docs: Vec<Value> = serde_saphyr::from_multiple(&stream).expect("stream parses");
             assert_eq!(docs, manifests.documents());
         }
+    }
+
+    #[test]
+    fn free_form_values_render_the_same_whatever_their_key_order() {
+        let device = |toleration: &str| {
+            format!(
+                "apiVersion: edgevirt.dev/v1alpha1\nkind: EdgeDevice\nmetadata: {{name: d}}\n\
+                 spec:\n  vm:\n    tolerations: [{toleration}]\n    \
+                 affinity: {{podAffinity: {{z: 1, a: 2}}}}\n  iotEdge:\n    provisioning:\n      \
+                 manual: {{connectionString: {{value: 'HostName=h;DeviceId=d;SharedAccessKey=a2V5'}}}}\n"
+            )
+        };
+        let render = |text: &str| {
+            crate::render_device(text)
+                .expect("renders")
+                .manifests
+                .to_yaml()
+        };
+        let a = render(&device("{key: k, operator: Exists, effect: NoSchedule}"));
+        let b = render(&device("{effect: NoSchedule, operator: Exists, key: k}"));
+        assert_eq!(a, b);
+        assert!(a.contains("- effect: NoSchedule\n"), "{a}");
+        assert!(a.contains("a: 2\n"), "{a}");
     }
 }
