@@ -75,14 +75,28 @@ pub fn version() -> String {
     edgevirt_core::VERSION.to_owned()
 }
 
+/// The strings of a JS array; nothing for anything else.
+fn strings(value: &JsValue) -> Vec<String> {
+    if !js_sys::Array::is_array(value) {
+        return Vec::new();
+    }
+    js_sys::Array::from(value)
+        .iter()
+        .filter_map(|v| v.as_string())
+        .collect()
+}
+
 /// Places the wizard inside `element`. `options` (all optional):
 ///
-/// - `device`: an `EdgeDevice` (object, YAML or JSON text) to start from;
+/// - `device`: an `EdgeDevice` (object, YAML or JSON text) to start from; an object may leave
+///   out `apiVersion` and `kind`;
 /// - `locked`: field paths the user cannot change, e.g. `["metadata.namespace"]`;
 /// - `onDownload`: called with `{type, kind, filename, text}` after each download
 ///   (`kind` is `"manifests"`, `"device"` or `"values"`);
 /// - `shareLinks`: offer a link that carries the non-secret fields in the URL fragment, and
-///   start from such a link (the standalone page sets it; a portal's URL is its own).
+///   start from such a link (the standalone page sets it; a portal's URL is its own);
+/// - `embedOrigins`: origins, besides the page's own, whose pages may frame the wizard and
+///   receive each download as a `postMessage` (`{type: "edgevirt-download", ...}`).
 #[wasm_bindgen]
 pub fn mount(element: web_sys::Element, options: JsValue) -> Result<(), JsValue> {
     let get = |key: &str| -> JsValue {
@@ -93,21 +107,25 @@ pub fn mount(element: web_sys::Element, options: JsValue) -> Result<(), JsValue>
         }
     };
     let device = get("device");
+    // A portal may pass just `metadata` and `spec`, as the chart's values hold them.
+    if device.is_object() {
+        for (key, value) in [
+            ("apiVersion", edgevirt_core::model::API_VERSION),
+            ("kind", edgevirt_core::model::KIND),
+        ] {
+            let key = JsValue::from_str(key);
+            if !js_sys::Reflect::has(&device, &key).unwrap_or(true) {
+                let _ = js_sys::Reflect::set(&device, &key, &JsValue::from_str(value));
+            }
+        }
+    }
     let initial = if device.is_undefined() || device.is_null() {
         state::new_device()
     } else {
         state::device_from_text(&device_text(&device)?)
             .map_err(|e| JsValue::from_str(&format!("edgevirt: options.device: {e}")))?
     };
-    let locked = get("locked");
-    let locked: Vec<String> = if js_sys::Array::is_array(&locked) {
-        js_sys::Array::from(&locked)
-            .iter()
-            .filter_map(|v| v.as_string())
-            .collect()
-    } else {
-        Vec::new()
-    };
+    let locked = strings(&get("locked"));
     let on_download = get("onDownload").dyn_into::<js_sys::Function>().ok();
     let props = AppProps {
         initial: Rc::new(initial),
@@ -115,6 +133,7 @@ pub fn mount(element: web_sys::Element, options: JsValue) -> Result<(), JsValue>
         embed: Rc::new(Embed {
             on_download,
             share: get("shareLinks").as_bool().unwrap_or(false),
+            embed_origins: strings(&get("embedOrigins")),
         }),
     };
     yew::Renderer::<App>::with_root_and_props(element, props).render();

@@ -21,6 +21,9 @@ pub(crate) struct Embed {
     /// The page's own wizard: offers share links and reads one from the URL fragment. Off in
     /// portals, whose URL is not the wizard's.
     pub(crate) share: bool,
+    /// Origins besides the page's own that may receive download events when the wizard is in
+    /// their iframe (the text of a download may hold secrets).
+    pub(crate) embed_origins: Vec<String>,
 }
 
 impl PartialEq for Embed {
@@ -336,7 +339,9 @@ fn save(filename: &str, text: &str) {
 }
 
 /// Tells the portal about a download: its `onDownload` callback and, inside an iframe, a
-/// `postMessage` to the embedding page's origin (never to `*`: the text may hold secrets).
+/// `postMessage` to the embedding page. The text may hold secrets, so the message goes only to
+/// the embedding page's origin (from `document.referrer`, never `*`), and only when that origin
+/// is the page's own or one the deployment allowed.
 fn notify(embed: &Embed, kind: &str, filename: &str, text: &str) {
     let event = js_sys::Object::new();
     let put = |key: &str, value: &str| {
@@ -358,13 +363,10 @@ fn notify(embed: &Embed, kind: &str, filename: &str, text: &str) {
     if js_sys::Object::is(&parent, &window) {
         return;
     }
-    let origin = window
-        .document()
-        .map(|d| d.referrer())
-        .filter(|r| !r.is_empty())
-        .and_then(|r| web_sys::Url::new(&r).ok())
-        .map(|u| u.origin());
-    if let Some(origin) = origin {
+    let own = window.location().origin().unwrap_or_default();
+    let referrer = window.document().map(|d| d.referrer()).unwrap_or_default();
+    let target = web_sys::Url::new(&referrer).map(|u| u.origin()).ok();
+    if let Some(origin) = target.filter(|o| state::may_receive(o, &own, &embed.embed_origins)) {
         let _ = parent.post_message(&event, &origin);
     }
 }

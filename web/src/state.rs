@@ -406,6 +406,12 @@ pub(crate) fn chart_values(device_yaml: &str) -> Option<String> {
     Some(edgevirt_core::chart_values_yaml(&device))
 }
 
+/// Whether an embedding page at `origin` may receive the wizard's download events: the page's
+/// own origin (`own`) or one of `allowed`. An opaque origin (`"null"`) never may.
+pub(crate) fn may_receive(origin: &str, own: &str, allowed: &[String]) -> bool {
+    origin != "null" && !origin.is_empty() && (origin == own || allowed.iter().any(|a| a == origin))
+}
+
 /// A change the form makes to the document.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Action {
@@ -750,5 +756,17 @@ mod tests {
         assert!(values.starts_with("device:\n"), "{values}");
         assert!(values.contains("name: chart-me"), "{values}");
         assert!(!values.contains("apiVersion"), "{values}");
+    }
+
+    #[test]
+    fn download_events_go_only_to_the_own_or_an_allowed_origin() {
+        let own = "https://wizard.example";
+        let allowed = vec!["https://portal.example".to_owned()];
+        assert!(may_receive(own, own, &[]));
+        assert!(may_receive("https://portal.example", own, &allowed));
+        assert!(!may_receive("https://evil.example", own, &allowed));
+        assert!(!may_receive("https://portal.example.evil", own, &allowed));
+        assert!(!may_receive("null", "null", &[]));
+        assert!(!may_receive("", own, &allowed));
     }
 }
