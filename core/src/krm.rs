@@ -1,9 +1,10 @@
 //! The KRM function: a `config.kubernetes.io/v1` `ResourceList` in, a `ResourceList` out.
 //!
 //! Used by kpt (`kpt fn eval --exec`, `kpt fn render --allow-exec`) and standalone kustomize
-//! (`--enable-exec`). As a generator, the function config is an `EdgeDevice` and its manifests
-//! are added to the items. As a transformer, every `EdgeDevice` item is replaced by its
-//! manifests and the other items are kept. Problems go into `results[]` with their severity,
+//! (`--enable-exec`). As a generator, the function config is an `EdgeDevice` or
+//! `EdgeDeviceFleet` and its manifests are added to the items. As a transformer, every
+//! `EdgeDevice` and `EdgeDeviceFleet` item is replaced by its manifests and the other items are
+//! kept. Problems go into `results[]` with their severity,
 //! the resource they belong to and the field path.
 
 use serde_json::{Map, Value, json};
@@ -38,26 +39,46 @@ pub fn krm(input: &str) -> KrmOutput {
     };
     let mut items = Vec::new();
     for item in list["items"].as_array().cloned().unwrap_or_default() {
-        if crate::stream::is_edge_device(&item) {
+        if expands(&item) {
             items.extend(expand(&item, &mut results));
         } else {
             items.push(item);
         }
     }
     let config = &list["functionConfig"];
-    if crate::stream::is_edge_device(config) {
+    if expands(config) {
         items.extend(expand(config, &mut results));
     }
     finish(items, results)
 }
 
-/// The manifests of one `EdgeDevice` resource; problems go to `results`.
+fn expands(resource: &Value) -> bool {
+    crate::stream::is_edge_device(resource) || crate::fleet::is_fleet(resource)
+}
+
+/// The manifests of one `EdgeDevice` or `EdgeDeviceFleet` resource; problems go to `results`.
 fn expand(resource: &Value, results: &mut Vec<Value>) -> Vec<Value> {
     let mut device_value = resource.clone();
     strip_krm_annotations(&mut device_value);
+    let reference = resource_ref(resource);
+    if crate::fleet::is_fleet(resource) {
+        let mut batch = crate::devices::Batch::default();
+        batch.add_fleet(device_value, None);
+        return match batch.finish() {
+            Ok(devices) => {
+                let warnings = devices.warnings().iter();
+                results.extend(warnings.map(|w| diagnostic_result(w, &reference)));
+                devices.manifests().documents().to_vec()
+            }
+            Err(error) => {
+                let diagnostics = error.diagnostics().iter();
+                results.extend(diagnostics.map(|d| diagnostic_result(d, &reference)));
+                Vec::new()
+            }
+        };
+    }
     let outcome =
         crate::parse::device_from_value(device_value).and_then(|device| crate::validate(&device));
-    let reference = resource_ref(resource);
     match outcome {
         Ok(Validated { spec, warnings }) => {
             results.extend(warnings.iter().map(|w| diagnostic_result(w, &reference)));

@@ -32,8 +32,10 @@
 //! assert!(rendered.warnings.is_empty());
 //! ```
 
+mod devices;
 mod diagnostic;
 mod error;
+mod fleet;
 mod import;
 mod krm;
 pub mod model;
@@ -47,14 +49,16 @@ mod validate;
 pub mod versions;
 mod yaml;
 
+pub use devices::{Devices, render_documents, validate_documents};
 pub use diagnostic::{Diagnostic, Severity};
 pub use error::Error;
+pub use fleet::{parse_fleet, validate_fleet};
 pub use import::import_config_toml;
 pub use krm::{KrmOutput, krm};
-pub use model::EdgeDevice;
+pub use model::{EdgeDevice, EdgeDeviceFleet};
 pub use parse::{parse_device, parse_device_lenient};
 pub use render::{Manifests, render};
-pub use schema::json_schema;
+pub use schema::{fleet_json_schema, json_schema};
 pub use spec::DeviceSpec;
 pub use stream::{HELM_FILENAME_ANNOTATION, post_render, post_render_parts};
 pub use validate::{Validated, validate};

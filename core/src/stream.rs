@@ -1,8 +1,10 @@
-//! Expanding `EdgeDevice` documents inside a multi-document manifest stream.
+//! Expanding `EdgeDevice` and `EdgeDeviceFleet` documents inside a multi-document manifest
+//! stream.
 //!
 //! This is what the Helm post-renderer does: every other document passes through byte for byte
 //! (comments, `# Source:` lines, separators, trailing whitespace, a missing final newline), and
-//! each `EdgeDevice` is replaced, in place, by the manifests it stands for.
+//! each `EdgeDevice` or `EdgeDeviceFleet` is replaced, in place, by the manifests it stands for
+//! (a fleet's devices are checked against each other, not against other documents).
 //!
 //! The stream is split on document markers: a line that starts with `---` followed by a space, a
 //! tab or the end of the line. YAML ends a block scalar at such a line too, so a `---` inside a
@@ -51,7 +53,8 @@ fn is_marker(text: &str) -> bool {
         .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\t', '\r', '\n']))
 }
 
-/// Replaces every `EdgeDevice` document of `input` by its manifests; copies the others.
+/// Replaces every `EdgeDevice` and `EdgeDeviceFleet` document of `input` by its manifests;
+/// copies the others.
 ///
 /// # Errors
 /// The first bad device stops the run: [`Error::Document`] names its position in the stream and
@@ -93,9 +96,19 @@ pub fn post_render_parts(input: &str) -> Result<Vec<Cow<'_, str>>, Error> {
     Ok(parts)
 }
 
-/// The text that replaces `chunk`, or `None` when it is not an `EdgeDevice` after all.
+/// The text that replaces `chunk`, or `None` when it is not an `EdgeDevice` or
+/// `EdgeDeviceFleet` after all.
 fn expand(chunk: &Chunk<'_>) -> Result<Option<String>, Error> {
     let value = crate::yaml::from_str(chunk.text).map_err(|e| in_document(chunk, None, e))?;
+    if crate::fleet::is_fleet(&value) {
+        let origin = helm_origin(chunk.text, &value);
+        let mut batch = crate::devices::Batch::default();
+        batch.add_fleet(value, None);
+        let devices = batch.finish().map_err(|e| in_document(chunk, origin, e))?;
+        let yaml = devices.to_yaml();
+        let body = yaml.strip_prefix("---\n").unwrap_or(&yaml);
+        return Ok(Some(format!("{}{body}", head(chunk.text))));
+    }
     if !is_edge_device(&value) {
         return Ok(None);
     }

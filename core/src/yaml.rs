@@ -10,13 +10,20 @@ use crate::Error;
 
 /// Parses one YAML (or JSON) document into a JSON value.
 pub(crate) fn from_str(text: &str) -> Result<serde_json::Value, Error> {
-    serde_saphyr::from_str(text).map_err(|e| {
-        let message = e.to_string();
-        let message = message.strip_prefix("error: ").unwrap_or(&message);
-        Error::Syntax {
-            message: format!("input is not valid YAML: {message}"),
-        }
-    })
+    serde_saphyr::from_str(text).map_err(syntax_error)
+}
+
+/// Parses every document of a YAML stream into JSON values; empty documents are left out.
+pub(crate) fn from_str_multiple(text: &str) -> Result<Vec<serde_json::Value>, Error> {
+    serde_saphyr::from_multiple(text).map_err(syntax_error)
+}
+
+fn syntax_error(e: serde_saphyr::Error) -> Error {
+    let message = e.to_string();
+    let message = message.strip_prefix("error: ").unwrap_or(&message);
+    Error::Syntax {
+        message: format!("input is not valid YAML: {message}"),
+    }
 }
 
 /// Serializes one document as YAML, without a leading `---`.

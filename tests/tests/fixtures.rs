@@ -1,5 +1,6 @@
-//! Fixture cases: each folder under `tests/cases/` holds an `input.yaml` and what edgevirt must
-//! make of it: `expected.yaml` (the manifests) and `expected-warnings.txt`, or
+//! Fixture cases: each folder under `tests/cases/` holds an `input.yaml` (an `EdgeDevice`, an
+//! `EdgeDeviceFleet` or a stream of them, read as `edgevirt render` reads it) and what edgevirt
+//! must make of it: `expected.yaml` (the manifests) and `expected-warnings.txt`, or
 //! `expected-error.txt` for input that must be refused.
 //!
 //! Regenerate the expected files with `scripts/bless.sh` and review the diff before committing.
@@ -77,10 +78,16 @@ fn diagnostics_text(diags: &[Diagnostic]) -> String {
 
 /// Every `value:` string of the input: the secrets, which must not appear in messages.
 fn inline_secrets(input: &str) -> Vec<String> {
-    let doc: serde_json::Value = serde_saphyr::from_str(input).unwrap_or_default();
     let mut found = Vec::new();
-    collect_values(&doc, &mut found);
+    for doc in documents(input) {
+        collect_values(&doc, &mut found);
+    }
     found
+}
+
+/// The documents of an input; none when it is not YAML.
+fn documents(input: &str) -> Vec<serde_json::Value> {
+    serde_saphyr::from_multiple(input).unwrap_or_default()
 }
 
 fn collect_values(v: &serde_json::Value, out: &mut Vec<String>) {
@@ -105,9 +112,19 @@ fn check_secrets_stay_in_secrets(
     manifests: &edgevirt_core::Manifests,
     failures: &mut Vec<String>,
 ) {
-    let doc: serde_json::Value = serde_saphyr::from_str(input).expect("input parses");
-    let group_key =
-        doc.pointer("/spec/iotEdge/provisioning/dps/symmetricKey/enrollmentGroupKey/value");
+    // A device's group key, or the one of a fleet's template.
+    let key_at = "/iotEdge/provisioning/dps/symmetricKey/enrollmentGroupKey/value";
+    let group_keys: Vec<String> = documents(input)
+        .iter()
+        .flat_map(|doc| {
+            [
+                doc.pointer(&format!("/spec{key_at}")),
+                doc.pointer(&format!("/spec/template/spec{key_at}")),
+            ]
+        })
+        .flatten()
+        .filter_map(|key| key.as_str().map(str::to_owned))
+        .collect();
     for d in manifests.documents() {
         let text = d.to_string();
         let kind = d["kind"].as_str().unwrap_or("?");
@@ -119,9 +136,7 @@ fn check_secrets_stay_in_secrets(
                 }
             }
         }
-        if let Some(key) = group_key.and_then(|k| k.as_str())
-            && text.contains(key)
-        {
+        if group_keys.iter().any(|key| text.contains(key.as_str())) {
             failures.push(format!("{name}: the DPS group key appears in a {kind}"));
         }
     }
@@ -171,7 +186,7 @@ fn fixture_cases() {
             .expect("utf-8 case name")
             .to_owned();
         let input = fs::read_to_string(dir.join("input.yaml")).expect("read input");
-        match edgevirt_core::render_device(&input) {
+        match edgevirt_core::render_documents(&input) {
             Ok(rendered) => {
                 if name.starts_with("bad-") {
                     failures.push(format!("{name}: rendered, but bad-* cases must be refused"));
@@ -222,7 +237,7 @@ fn examples_render_and_pass_the_cluster_checks() {
             continue;
         }
         let input = fs::read_to_string(&path).expect("read example");
-        let rendered = edgevirt_core::render_device(&input)
+        let rendered = edgevirt_core::render_documents(&input)
             .unwrap_or_else(|e| panic!("{} does not render:\n{e}", path.display()));
         let problems = check_manifests(&rendered.manifests.to_yaml(), KubeVirtVersion::V1_9_0);
         assert!(problems.is_empty(), "{}: {problems:?}", path.display());
@@ -238,8 +253,8 @@ fn examples_render_and_pass_the_cluster_checks() {
 fn rendering_is_deterministic() {
     for dir in cases() {
         let input = fs::read_to_string(dir.join("input.yaml")).expect("read input");
-        let first = edgevirt_core::render_device(&input).map(|r| r.manifests.to_yaml());
-        let second = edgevirt_core::render_device(&input).map(|r| r.manifests.to_yaml());
+        let first = edgevirt_core::render_documents(&input).map(|r| r.manifests.to_yaml());
+        let second = edgevirt_core::render_documents(&input).map(|r| r.manifests.to_yaml());
         assert_eq!(first, second, "{}", dir.display());
     }
 }
@@ -276,7 +291,7 @@ fn yaml_1_1_readers_and_cloud_init_accept_every_case() {
     let mut written = 0;
     for case in cases() {
         let input = fs::read_to_string(case.join("input.yaml")).expect("read input");
-        if let Ok(rendered) = edgevirt_core::render_device(&input) {
+        if let Ok(rendered) = edgevirt_core::render_documents(&input) {
             let name = case
                 .file_name()
                 .and_then(|n| n.to_str())

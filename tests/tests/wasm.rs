@@ -102,7 +102,7 @@ impl WasiModule {
 /// What the native build gives: stdout from the core itself, exit code and stderr from the
 /// native binary (the messages are the CLI's).
 fn native(input: &str) -> Outcome {
-    let stdout = match edgevirt_core::render_device(input) {
+    let stdout = match edgevirt_core::render_documents(input) {
         Ok(rendered) => rendered.manifests.to_yaml(),
         Err(_) => String::new(),
     };

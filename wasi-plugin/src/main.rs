@@ -15,9 +15,11 @@ const EXAMPLES: &str = "\
 Examples:
   edgevirt render device.yaml > device-manifests.yaml
   edgevirt render device.yaml | kubectl apply -f -
+  edgevirt render fleet.yaml | kubectl apply -f -
   cat device.yaml | edgevirt render - -o out.yaml
-  edgevirt validate device.yaml
+  edgevirt validate fleet.yaml
   edgevirt schema > edgedevice.schema.json
+  edgevirt schema --kind fleet > edgedevicefleet.schema.json
   edgevirt import /etc/aziot/config.toml --name plant-a-edge-01 > device.yaml
   helm template edge charts/edgevirt | edgevirt post-render
   kpt fn eval --exec edgevirt -- krm";
@@ -32,10 +34,11 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Cmd {
-    /// Render an EdgeDevice into Secrets, NetworkAttachmentDefinitions, a VirtualMachine and
-    /// Services.
+    /// Render an EdgeDevice, an EdgeDeviceFleet or a stream of them into Secrets,
+    /// NetworkAttachmentDefinitions, VirtualMachines and Services.
     Render {
-        /// The EdgeDevice document (YAML or JSON); `-` or nothing reads stdin.
+        /// The EdgeDevice or EdgeDeviceFleet documents (YAML or JSON); `-` or nothing reads
+        /// stdin.
         file: Option<PathBuf>,
         /// Write the manifests to this file instead of stdout.
         #[arg(short, long)]
@@ -44,13 +47,18 @@ enum Cmd {
         #[arg(short, long, value_enum, default_value_t = Format::Yaml)]
         format: Format,
     },
-    /// Check an EdgeDevice and print every problem; prints nothing on stdout.
+    /// Check EdgeDevice and EdgeDeviceFleet documents and print every problem; prints nothing
+    /// on stdout.
     Validate {
-        /// The EdgeDevice document; `-` or nothing reads stdin.
+        /// The documents; `-` or nothing reads stdin.
         file: Option<PathBuf>,
     },
-    /// Print the JSON Schema of the EdgeDevice document.
-    Schema,
+    /// Print the JSON Schema of the EdgeDevice (or EdgeDeviceFleet) document.
+    Schema {
+        /// Which document.
+        #[arg(long, value_enum, default_value_t = Kind::Device)]
+        kind: Kind,
+    },
     /// Helm post-renderer: expand every EdgeDevice of the manifest stream on stdin, in place;
     /// copy every other document byte for byte.
     PostRender {
@@ -60,11 +68,11 @@ enum Cmd {
     },
     /// KRM function (kpt, kustomize --enable-exec): a ResourceList on stdin, one on stdout.
     Krm,
-    /// Kustomize legacy exec plugin: render the EdgeDevice in CONFIG (kustomize calls the plugin
-    /// as `EdgeDevice CONFIG`).
-    #[command(name = "EdgeDevice")]
+    /// Kustomize legacy exec plugin: render the EdgeDevice (or EdgeDeviceFleet) in CONFIG
+    /// (kustomize calls the plugin as `EdgeDevice CONFIG` or `EdgeDeviceFleet CONFIG`).
+    #[command(name = "EdgeDevice", alias = "EdgeDeviceFleet")]
     EdgeDevice {
-        /// The plugin configuration: an EdgeDevice document.
+        /// The plugin configuration: an EdgeDevice or EdgeDeviceFleet document.
         config: PathBuf,
     },
     /// Turn an IoT Edge config.toml into an EdgeDevice document.
@@ -81,6 +89,14 @@ enum Cmd {
 enum Format {
     Yaml,
     Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, ValueEnum)]
+enum Kind {
+    /// EdgeDevice
+    Device,
+    /// EdgeDeviceFleet
+    Fleet,
 }
 
 fn main() -> ExitCode {
@@ -101,22 +117,32 @@ fn run(cmd: Cmd) -> Result<(), String> {
             output,
             format,
         } => {
-            let rendered = edgevirt_core::render_device(&read(file.as_ref())?).map_err(report)?;
-            print_warnings(&rendered.warnings);
-            let text = match format {
-                Format::Yaml => rendered.manifests.to_yaml(),
-                Format::Json => to_json(rendered.manifests.documents()),
-            };
-            write(output.as_ref(), &text)
+            let devices =
+                edgevirt_core::validate_documents(&read(file.as_ref())?).map_err(report)?;
+            print_warnings(devices.warnings());
+            match format {
+                // Device by device, so a fleet's manifests are never all in memory at once.
+                Format::Yaml => write_all(output.as_ref(), devices.yaml_streams()),
+                Format::Json => write(output.as_ref(), &to_json(devices.manifests().documents())),
+            }
         }
         Cmd::Validate { file } => {
-            let device = edgevirt_core::parse_device(&read(file.as_ref())?).map_err(report)?;
-            let validated = edgevirt_core::validate(&device).map_err(report)?;
-            print_warnings(&validated.warnings);
-            eprintln!("{}: valid", validated.spec.name());
+            let devices =
+                edgevirt_core::validate_documents(&read(file.as_ref())?).map_err(report)?;
+            print_warnings(devices.warnings());
+            match devices.specs() {
+                [one] => eprintln!("{}: valid", one.name()),
+                all => eprintln!("{} devices: valid", all.len()),
+            }
             Ok(())
         }
-        Cmd::Schema => write(None, &to_json(&edgevirt_core::json_schema())),
+        Cmd::Schema { kind } => {
+            let schema = match kind {
+                Kind::Device => edgevirt_core::json_schema(),
+                Kind::Fleet => edgevirt_core::fleet_json_schema(),
+            };
+            write(None, &to_json(&schema))
+        }
         Cmd::PostRender { args: _ } => {
             let input = read(None)?;
             let parts = edgevirt_core::post_render_parts(&input).map_err(report)?;
@@ -139,9 +165,10 @@ fn run(cmd: Cmd) -> Result<(), String> {
             Ok(())
         }
         Cmd::EdgeDevice { config } => {
-            let rendered = edgevirt_core::render_device(&read(Some(&config))?).map_err(report)?;
-            print_warnings(&rendered.warnings);
-            write(None, &rendered.manifests.to_yaml())
+            let devices =
+                edgevirt_core::validate_documents(&read(Some(&config))?).map_err(report)?;
+            print_warnings(devices.warnings());
+            write_all(None, devices.yaml_streams())
         }
         Cmd::Import { file, name } => {
             let text = read(file.as_ref())?;
@@ -185,6 +212,31 @@ fn write(file: Option<&PathBuf>, text: &str) -> Result<(), String> {
             .write_all(text.as_bytes())
             .map_err(|e| format!("error: cannot write stdout: {e}")),
     }
+}
+
+/// Writes `parts` one after the other to `file` (or stdout).
+fn write_all(file: Option<&PathBuf>, parts: impl Iterator<Item = String>) -> Result<(), String> {
+    let (mut sink, name): (Box<dyn Write>, String) = match file.filter(|f| f.as_os_str() != "-") {
+        Some(path) => {
+            let file = std::fs::File::create(path)
+                .map_err(|e| format!("error: cannot write {}: {e}", path.display()))?;
+            (
+                Box::new(std::io::BufWriter::new(file)),
+                path.display().to_string(),
+            )
+        }
+        None => (Box::new(std::io::stdout().lock()), "stdout".to_owned()),
+    };
+    let mut written = Ok(());
+    for part in parts {
+        written = sink.write_all(part.as_bytes());
+        if written.is_err() {
+            break;
+        }
+    }
+    written
+        .and_then(|()| sink.flush())
+        .map_err(|e| format!("error: cannot write {name}: {e}"))
 }
 
 fn to_json<T: serde::Serialize + ?Sized>(value: &T) -> String {

@@ -6,10 +6,12 @@
 //! help text of the generated JSON Schema, the chart's `values.schema.json` and the wizard.
 
 mod device;
+mod fleet;
 mod iot_edge;
 mod network;
 
 pub use device::*;
+pub use fleet::*;
 pub use iot_edge::*;
 pub use network::*;
 

@@ -41,7 +41,7 @@ pub(crate) fn sorted_keys(value: &Value) -> Value {
 }
 
 /// The manifests of one device, in apply order.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Manifests {
     documents: Vec<Value>,
 }

@@ -4,7 +4,7 @@
 //! the spec is only handed out when there is no error. Defaults are filled in here, in one place,
 //! so the renderers never choose a value themselves.
 
-mod checks;
+pub(crate) mod checks;
 mod edge;
 mod network;
 
@@ -36,8 +36,17 @@ pub struct Validated {
 /// # Errors
 /// [`Error::Invalid`] with every error and warning found, when there is at least one error.
 pub fn validate(device: &EdgeDevice) -> Result<Validated, Error> {
+    validate_with(device, None)
+}
+
+/// [`validate`] for a device of a fleet: its extension templates also see `row`, the variables
+/// of the row it was made from.
+pub(crate) fn validate_with(
+    device: &EdgeDevice,
+    row: Option<&minijinja::Value>,
+) -> Result<Validated, Error> {
     let mut d = Diagnostics::default();
-    let spec = check_device(device, &mut d);
+    let spec = check_device(device, row, &mut d);
     let (errors, warnings): (Vec<_>, Vec<_>) = d
         .items
         .into_iter()
@@ -50,7 +59,11 @@ pub fn validate(device: &EdgeDevice) -> Result<Validated, Error> {
     }
 }
 
-fn check_device(device: &EdgeDevice, d: &mut Diagnostics) -> Option<DeviceSpec> {
+fn check_device(
+    device: &EdgeDevice,
+    row: Option<&minijinja::Value>,
+    d: &mut Diagnostics,
+) -> Option<DeviceSpec> {
     if device.api_version != model::API_VERSION {
         d.error(
             "apiVersion",
@@ -90,6 +103,7 @@ fn check_device(device: &EdgeDevice, d: &mut Diagnostics) -> Option<DeviceSpec> 
         name: &name,
         namespace: device.metadata.namespace.as_deref().unwrap_or(""),
         hostname: edge.as_ref().map_or(name.as_str(), |e| e.hostname.as_str()),
+        row,
     };
     let (extra_files, extra_commands) = check_extensions(&spec.extensions, &ctx, d);
     warn_about_risks(spec, &root_disk, d);
@@ -141,7 +155,8 @@ fn check_name(meta: &model::Metadata, d: &mut Diagnostics) -> String {
     name.clone()
 }
 
-fn check_labels(
+/// Checks label keys and values as the API server does.
+pub(crate) fn check_labels(
     path: &str,
     labels: &std::collections::BTreeMap<String, String>,
     d: &mut Diagnostics,

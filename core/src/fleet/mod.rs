@@ -1,0 +1,210 @@
+//! Fleets: one `EdgeDeviceFleet` document becomes many devices.
+//!
+//! A fleet is a device template and its rows: `count` rows without columns, or an inventory
+//! with a row per device (a YAML list of maps, or CSV text with a header row). For each row the
+//! template's strings are rendered as sandboxed minijinja templates over the row's variables
+//! (`index` from 1, `index0` from 0, `count`, `fleet`, `row` and each column by name), the result
+//! is read and validated as an `EdgeDevice`, and the devices are checked against each other:
+//! names, hostnames, MAC addresses, static IP addresses and DPS registration IDs must differ.
+//!
+//! Every problem of every row is reported at once, each under the row's place in the document
+//! (`spec.inventoryCsv line 7: spec.vm.memory: ...`). A problem that every device has is the
+//! template's, and is reported once, under `spec.template`.
+
+mod expand;
+mod inventory;
+mod unique;
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::devices::{Batch, Devices};
+use crate::diagnostic::Diagnostics;
+use crate::model::{self, EdgeDeviceFleet};
+use crate::validate::checks::is_dns_label;
+use crate::{Diagnostic, Error, Severity, Validated};
+
+pub(crate) use unique::Seen;
+
+use inventory::Row;
+
+/// Reads one `EdgeDeviceFleet` document from YAML or JSON text.
+///
+/// Only the fleet's own shape is checked here; its template is read as a device once per row,
+/// by [`validate_fleet`].
+///
+/// # Errors
+/// [`Error::Syntax`] when the text is not one YAML document, [`Error::Invalid`] when a field has
+/// the wrong type or a key is unknown.
+pub fn parse_fleet(text: &str) -> Result<EdgeDeviceFleet, Error> {
+    crate::parse::from_value_strict(crate::yaml::from_str(text)?, "")
+}
+
+/// Expands `fleet` into its devices and checks each of them, and all of them together.
+///
+/// # Errors
+/// [`Error::Invalid`] with every problem of the fleet and of every device, each under the place
+/// of its row.
+pub fn validate_fleet(fleet: &EdgeDeviceFleet) -> Result<Devices, Error> {
+    let mut batch = Batch::default();
+    add(&mut batch, fleet, None);
+    batch.finish()
+}
+
+/// Whether a parsed document is an edgevirt `EdgeDeviceFleet`.
+pub(crate) fn is_fleet(value: &serde_json::Value) -> bool {
+    value["kind"] == model::FLEET_KIND
+        && value["apiVersion"]
+            .as_str()
+            .is_some_and(|v| v.starts_with("edgevirt.dev/"))
+}
+
+/// Adds the devices of `fleet` to `batch`; `document` is its position in a stream of several.
+pub(crate) fn add(batch: &mut Batch, fleet: &EdgeDeviceFleet, document: Option<usize>) {
+    let mut d = Diagnostics::default();
+    check_fleet(fleet, &mut d);
+    let rows = inventory::rows(&fleet.spec, &mut d);
+    let base = expand::base_document(fleet);
+    let env = crate::template::sandbox();
+    let expander = expand::Expander::new(&base, &env, &mut d);
+    batch.report(d.items, document);
+    // The rows that could be read are expanded even after a bad one, so that every problem
+    // shows at once; a bad template leaves nothing to expand.
+    let Some(expander) = expander else { return };
+    let count = rows.len();
+    let mut per_row = Vec::with_capacity(count);
+    for (i, row) in rows.iter().enumerate() {
+        let vars = row_variables(&fleet.metadata.name, i, count, row);
+        let mut rd = Diagnostics::default();
+        if let Some(doc) = expander.device(&vars, &mut rd) {
+            let outcome = crate::parse::device_from_value(doc)
+                .and_then(|device| crate::validate::validate_with(&device, Some(&vars)));
+            match outcome {
+                Ok(Validated { spec, warnings }) => {
+                    rd.items.extend(warnings);
+                    batch.add_spec(spec, &place(document, &row.place), &mut rd);
+                }
+                Err(error) => rd.items.extend(error.diagnostics().iter().cloned()),
+            }
+        }
+        per_row.push(rd.items);
+    }
+    batch.report(collapse(per_row, &rows), document);
+}
+
+/// Where a row is, for messages about another device: `spec.inventory[2]`, or
+/// `spec.inventory[2] of document 1` in a stream.
+fn place(document: Option<usize>, row: &str) -> String {
+    match document {
+        Some(i) => format!("{row} of document {i}"),
+        None => row.to_owned(),
+    }
+}
+
+fn check_fleet(fleet: &EdgeDeviceFleet, d: &mut Diagnostics) {
+    if fleet.api_version != model::API_VERSION {
+        d.error(
+            "apiVersion",
+            Some(&fleet.api_version),
+            "is not supported",
+            &format!("expected {}", model::API_VERSION),
+        );
+    }
+    if fleet.kind != model::FLEET_KIND {
+        d.error(
+            "kind",
+            Some(&fleet.kind),
+            "is not supported",
+            "expected EdgeDeviceFleet",
+        );
+    }
+    let name = &fleet.metadata.name;
+    if !is_dns_label(name, 63) {
+        d.error(
+            "metadata.name",
+            Some(name),
+            "is not a valid fleet name",
+            "a DNS-1123 label such as plant-a; templates see it as fleet",
+        );
+    }
+    if let Some(ns) = &fleet.metadata.namespace
+        && !is_dns_label(ns, 63)
+    {
+        d.error(
+            "metadata.namespace",
+            Some(ns),
+            "is not a valid namespace",
+            "a DNS-1123 label such as iot-edge",
+        );
+    }
+}
+
+/// The variables of one row's templates.
+fn row_variables(fleet: &str, index0: usize, count: usize, row: &Row) -> minijinja::Value {
+    let columns: BTreeMap<String, minijinja::Value> = row
+        .columns
+        .iter()
+        .map(|(k, v)| (k.clone(), minijinja::Value::from(v.as_str())))
+        .collect();
+    let mut vars = columns.clone();
+    vars.insert("row".to_owned(), minijinja::Value::from(columns));
+    vars.insert("index".to_owned(), minijinja::Value::from(index0 + 1));
+    vars.insert("index0".to_owned(), minijinja::Value::from(index0));
+    vars.insert("count".to_owned(), minijinja::Value::from(count));
+    vars.insert("fleet".to_owned(), minijinja::Value::from(fleet));
+    minijinja::Value::from(vars)
+}
+
+type Key<'a> = (bool, &'a str, Option<&'a str>, &'a str, Option<&'a str>);
+
+fn key(d: &Diagnostic) -> Key<'_> {
+    (
+        d.severity == Severity::Error,
+        d.path.as_str(),
+        d.value.as_deref(),
+        d.message.as_str(),
+        d.hint.as_deref(),
+    )
+}
+
+/// The problems of every row under the row's place, except those every device has: these are
+/// the template's, reported once under `spec.template`, before the others.
+fn collapse(per_row: Vec<Vec<Diagnostic>>, rows: &[Row]) -> Vec<Diagnostic> {
+    let everywhere: Vec<Vec<bool>> = {
+        let mut counts: HashMap<Key<'_>, usize> = HashMap::new();
+        for diags in &per_row {
+            for d in diags {
+                *counts.entry(key(d)).or_default() += 1;
+            }
+        }
+        let all = per_row.len();
+        per_row
+            .iter()
+            .map(|diags| {
+                diags
+                    .iter()
+                    .map(|d| all >= 2 && counts.get(&key(d)) == Some(&all))
+                    .collect()
+            })
+            .collect()
+    };
+    let mut out = Vec::new();
+    if let (Some(first), Some(flags)) = (per_row.first(), everywhere.first()) {
+        for (d, _) in first.iter().zip(flags).filter(|(_, every)| **every) {
+            let mut d = d.clone();
+            d.path = match d.path.as_str() {
+                "(document)" => "spec.template".to_owned(),
+                path => format!("spec.template.{path}"),
+            };
+            out.push(d);
+        }
+    }
+    for ((diags, flags), row) in per_row.into_iter().zip(everywhere).zip(rows) {
+        for (mut d, every) in diags.into_iter().zip(flags) {
+            if !every {
+                d.path = format!("{}: {}", row.place, d.path);
+                out.push(d);
+            }
+        }
+    }
+    out
+}
