@@ -1,231 +1,206 @@
-// End-to-end test of the wizard as a person uses it, in Debian's Chromium driven by Playwright:
-// the page built by `trunk build --release` (dist/) is served on 127.0.0.1 by this file.
+// End-to-end tests of the wizard as a new user fills it in, in Debian's Chromium driven by
+// Playwright: the page trunk built (dist/) is served on 127.0.0.1 by harness.mjs.
 //
 //   node --test web/tests/e2e/
 //
-// Environment: EDGEVIRT_DIST (default dist/), EDGEVIRT_BIN (the native edgevirt; default
-// $CARGO_TARGET_DIR/release/edgevirt), EDGEVIRT_WEB_TOOLS (where playwright-core is installed),
-// EDGEVIRT_E2E_OUT (screenshots, downloads and measurements; default target/e2e).
+// What the wizard downloads is checked against the native CLI: the manifests file must be byte
+// for byte what `edgevirt render` prints for the downloaded EdgeDevice.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { createRequire } from "node:module";
-import { createServer } from "node:http";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, mkdirSync, readFileSync, writeFileSync, existsSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, extname, resolve, normalize } from "node:path";
+import * as h from "./harness.mjs";
 
-const repo = resolve(import.meta.dirname, "../../..");
-const tools = process.env.EDGEVIRT_WEB_TOOLS ?? "/opt/edgevirt-web-tools";
-const require = createRequire(join(tools, "node_modules") + "/");
-const { chromium } = require("playwright-core");
-
-const dist = resolve(process.env.EDGEVIRT_DIST ?? join(repo, "dist"));
-const targetDir = process.env.CARGO_TARGET_DIR ?? join(repo, "target");
-const out = resolve(process.env.EDGEVIRT_E2E_OUT ?? join(targetDir, "e2e"));
-const edgevirt =
-  process.env.EDGEVIRT_BIN ??
-  [join(targetDir, "release/edgevirt"), join(targetDir, "debug/edgevirt")].find(existsSync);
-
-const types = {
-  ".html": "text/html; charset=utf-8",
-  ".js": "text/javascript",
-  ".mjs": "text/javascript",
-  ".css": "text/css",
-  ".wasm": "application/wasm",
-};
-
+let browser;
 let server;
-let base;
 let context;
-let userDataDir;
-
-/** A static file server for dist/, on a free port of 127.0.0.1. */
-function serve(root) {
-  return new Promise((done) => {
-    const s = createServer((req, res) => {
-      let path = decodeURIComponent(new URL(req.url, "http://x").pathname);
-      if (path.endsWith("/")) path += "index.html";
-      const file = normalize(join(root, path));
-      if (!file.startsWith(root) || !existsSync(file)) {
-        res.writeHead(404).end();
-        return;
-      }
-      res.writeHead(200, { "content-type": types[extname(file)] ?? "application/octet-stream" });
-      res.end(readFileSync(file));
-    });
-    s.listen(0, "127.0.0.1", () => done(s));
-  });
-}
 
 before(async () => {
-  assert.ok(existsSync(join(dist, "index.html")), `no ${dist}/index.html: run trunk build first`);
-  assert.ok(edgevirt, "no edgevirt binary: cargo build --release -p edgevirt");
-  mkdirSync(out, { recursive: true });
-  server = await serve(dist);
-  base = `http://127.0.0.1:${server.address().port}`;
-  userDataDir = mkdtempSync(join(tmpdir(), "edgevirt-chromium-"));
-  context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: "/usr/bin/chromium",
-    headless: true,
-    acceptDownloads: true,
-    viewport: { width: 1280, height: 900 },
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-    ],
-  });
+  browser = await h.launch();
+  server = await h.serve();
+  context = await h.newContext(browser);
 });
 
 after(async () => {
-  await context?.close();
-  server?.close();
-  if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+  await browser?.close();
+  await server?.close();
 });
 
-const shot = (page, name) => page.screenshot({ path: join(out, `${name}.png`), fullPage: true });
+const p = "#f-spec-iotEdge-provisioning-";
 
-/** Opens the wizard; returns the page, the requests made after load, and the time to interactive. */
-async function open() {
-  const page = await context.newPage();
-  const problems = [];
-  page.on("console", (m) => m.type() === "error" && problems.push(m.text()));
-  page.on("pageerror", (e) => problems.push(String(e)));
-  await page.goto(`${base}/index.html`);
-  await page.waitForSelector("#f-metadata-name", { state: "visible" });
-  const interactive = await page.evaluate(() => performance.now());
-  const requests = [];
-  page.on("request", (r) => requests.push(r.url()));
-  return { page, requests, problems, interactive };
+/** Downloads the manifests and the EdgeDevice and checks them against `edgevirt render`. */
+async function downloadAndCompare(page, name) {
+  assert.ok(!(await page.isDisabled("#download-manifests")), "the download is offered");
+  const manifests = await h.download(page, "#download-manifests");
+  const device = await h.download(page, "#download-device");
+  assert.equal(manifests.name, `edgevirt-${name}.yaml`);
+  assert.equal(device.name, `${name}.edgedevice.yaml`);
+  const cli = h.cli("render", device.path);
+  assert.equal(cli.status, 0, `edgevirt render ${device.path}: ${cli.stderr}`);
+  assert.equal(manifests.text, cli.stdout, "the download is byte-identical to `edgevirt render`");
+  assert.match(manifests.text, new RegExp(`kind: VirtualMachine\\n(.*\\n)*?  name: ${name}\\n`));
+  return { manifests, device };
 }
 
-async function step(page, number) {
-  await page.click(`nav.steps li:nth-child(${number}) button`);
-  await page.waitForSelector(`#step-title:text-matches("^${number}\\\\.")`);
+// Each provisioning mode as a user sets it up on the first step; the DPS symmetric key device
+// also goes through every other step.
+const modes = [
+  {
+    mode: "manual-connection-string",
+    name: "plant-a-edge-01",
+    async fill(page) {
+      const secret = `${p}manual-connectionString-value`;
+      assert.equal(await page.getAttribute(secret, "type"), "password", "the secret is masked");
+      await page.fill(
+        secret,
+        "HostName=plant-a.azure-devices.net;DeviceId=plant-a-edge-01;SharedAccessKey=c2VjcmV0LWtleS0x",
+      );
+    },
+    device: /connectionString:\n\s+value: /,
+  },
+  {
+    mode: "dps-tpm",
+    name: "plant-c-edge-03",
+    async fill(page) {
+      await page.fill(`${p}dps-idScope`, "0ne00000C03");
+      await page.fill(`${p}dps-tpm-registrationId`, "plant-c-edge-03-reg");
+    },
+    device: /tpm:\n\s+registrationId: plant-c-edge-03-reg/,
+  },
+  {
+    mode: "dps-x509",
+    name: "plant-d-edge-04",
+    async fill(page) {
+      await page.fill(`${p}dps-idScope`, "0ne00000D04");
+      const cert = `${p}dps-x509-identityCert-value`;
+      await page.fill(cert, "-----BEGIN CERTIFICATE-----\nMIIBdGVzdC1jZXJ0\n-----END CERTIFICATE-----\n");
+      // The key stays in a Secret of the cluster: the output must hold no key at all.
+      await page.selectOption(`${p}dps-x509-identityPk-source`, "secretKeyRef");
+      await page.fill(`${p}dps-x509-identityPk-secretKeyRef-name`, "plant-d-x509");
+      await page.fill(`${p}dps-x509-identityPk-secretKeyRef-key`, "identity.key.pem");
+    },
+    device: /identityPk:\n\s+secretKeyRef:\n\s+name: plant-d-x509\n\s+key: identity.key.pem/,
+  },
+];
+
+for (const { mode, name, fill, device: expected } of modes) {
+  test(`provisioning "${mode}": the download is what the CLI renders`, async () => {
+    const { page, problems } = await h.openWizard(context, `${server.base}/index.html`);
+    await page.fill("#f-metadata-name", name);
+    await page.selectOption("#f-spec-iotEdge-provisioning", mode);
+    await fill(page);
+    await page.waitForSelector("section.problems .ok");
+    await h.shot(page, `mode-${mode}`);
+    const { device } = await downloadAndCompare(page, name);
+    assert.match(device.text, expected);
+    assert.deepEqual(problems, [], "no console errors");
+    await page.close();
+  });
 }
 
-async function download(page, button) {
-  const [file] = await Promise.all([page.waitForEvent("download"), page.click(button)]);
-  const path = join(out, file.suggestedFilename());
-  await file.saveAs(path);
-  return { name: file.suggestedFilename(), path, text: readFileSync(path, "utf8") };
-}
-
-test("a new user fills in a DPS device and downloads what the CLI renders", async () => {
-  const { page, requests, problems, interactive } = await open();
-  await shot(page, "01-start");
+test("a DPS device through every step, with a bad memory value on the way", async () => {
+  const { page, problems } = await h.openWizard(context, `${server.base}/index.html`);
+  await h.shot(page, "step-1-start");
 
   // Step 1: name and provisioning.
   await page.fill("#f-metadata-name", "plant-b-edge-07");
   await page.fill("#f-metadata-namespace", "iot-edge");
   await page.selectOption("#f-spec-iotEdge-provisioning", "dps-symmetric-key");
-  await page.fill("#f-spec-iotEdge-provisioning-dps-idScope", "0ne00AB12CD");
-  const key = "#f-spec-iotEdge-provisioning-dps-symmetricKey-deviceKey-value";
+  await page.fill(`${p}dps-idScope`, "0ne00AB12CD");
+  const key = `${p}dps-symmetricKey-deviceKey-value`;
   await page.fill(key, "c2VjcmV0LWRldmljZS1rZXktZm9yLXRlc3Rz");
   assert.equal(await page.getAttribute(key, "type"), "password", "the key is masked");
-  await shot(page, "02-device");
+  await h.shot(page, "step-1-device");
 
-  // Step 2: size, with a bad memory value first.
-  await step(page, 2);
-  await page.fill("#f-spec-vm-memory", "3Gb");
-  await page.waitForSelector("#f-spec-vm-memory-error");
+  // Step 2: size, with a bad memory value first, typed as a person types.
+  await h.goToStep(page, 2);
+  await page.click("#f-spec-vm-memory");
+  await page.keyboard.type("3Gb");
+  const error = await page.waitForSelector("#f-spec-vm-memory-error");
+  assert.match(await error.textContent(), /"3Gb" is not a quantity/);
   assert.equal(await page.getAttribute("#f-spec-vm-memory", "aria-invalid"), "true");
-  assert.match(await page.getAttribute("#f-spec-vm-memory", "aria-describedby"), /f-spec-vm-memory-error/);
+  const describedBy = (await page.getAttribute("#f-spec-vm-memory", "aria-describedby")).split(/\s+/);
+  assert.ok(describedBy.includes("f-spec-vm-memory-error"), `aria-describedby: ${describedBy}`);
   assert.ok(await page.isDisabled("#download-manifests"), "no download while there are errors");
-  assert.match(await page.textContent("#download-reason"), /Fix the 1 problem/);
-  await shot(page, "03-bad-memory");
+  assert.equal(await page.getAttribute("#download-manifests", "aria-describedby"), "download-reason");
+  assert.match(await page.textContent("#download-reason"), /Fix the 1 problem above/);
+  assert.equal(await page.textContent("nav.steps li:nth-child(2) .badge"), "1", "the step shows it");
+  await h.shot(page, "step-2-bad-memory");
   await page.fill("#f-spec-vm-memory", "8Gi");
   await page.fill("#f-spec-vm-cpu-cores", "4");
   await page.waitForSelector("#f-spec-vm-memory-error", { state: "detached" });
+  assert.equal(await page.getAttribute("#f-spec-vm-memory", "aria-invalid"), "false");
+  await h.shot(page, "step-2-vm");
 
   // Step 3: proxy.
-  await step(page, 3);
+  await h.goToStep(page, 3);
   await page.fill("#f-spec-network-proxy-httpsProxy", "http://proxy.plant-b.example:3128");
   await page.fill("#f-spec-network-proxy-noProxy", "localhost\n.svc");
-  await shot(page, "04-network");
+  await h.shot(page, "step-3-network");
 
   // Step 4: SSH key and Service.
-  await step(page, 4);
+  await h.goToStep(page, 4);
   await page.fill("#f-spec-os-sshAuthorizedKeys", "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIExample ops@example.com");
   await page.check("#f-spec-services-ssh-on");
-  await shot(page, "05-access");
-  await step(page, 5);
-  await shot(page, "06-advanced");
+  await h.shot(page, "step-4-access");
 
-  assert.ok(!(await page.isDisabled("#download-manifests")));
-  const manifests = await download(page, "#download-manifests");
-  const device = await download(page, "#download-device");
-  assert.equal(manifests.name, "edgevirt-plant-b-edge-07.yaml");
+  // Step 5: a Docker log limit in a folded section.
+  await h.goToStep(page, 5);
+  await h.openAdvanced(page);
+  await page.fill("#f-spec-iotEdge-docker-logMaxFiles", "5");
+  await h.shot(page, "step-5-advanced");
+
+  const { manifests, device } = await downloadAndCompare(page, "plant-b-edge-07");
   assert.match(device.text, /idScope: 0ne00AB12CD/);
-  const cli = execFileSync(edgevirt, ["render", device.path], { encoding: "utf8" });
-  assert.equal(manifests.text, cli, "the download is byte-identical to `edgevirt render`");
-  assert.match(manifests.text, /kind: VirtualMachine/);
+  assert.match(device.text, /memory: 8Gi/);
+  assert.match(device.text, /logMaxFiles: 5/);
+  assert.match(manifests.text, /namespace: iot-edge/);
+  assert.match(manifests.text, /kind: Service\n/, "the SSH Service");
 
-  assert.deepEqual(requests, [], "no network request after load");
+  // The Helm chart values: YAML with the device under `device:`, as downloaded.
+  const values = await h.download(page, "#download-values");
+  assert.equal(values.name, "plant-b-edge-07.values.yaml");
+  assert.match(values.text, /^device:\n/);
+  const [parsed, edgeDevice] = yamlToJson(values.path, device.path);
+  assert.deepEqual(Object.keys(parsed), ["device"]);
+  assert.deepEqual(parsed.device.metadata, edgeDevice.metadata);
+  assert.deepEqual(parsed.device.spec, edgeDevice.spec);
   assert.deepEqual(problems, [], "no console errors");
-  writeFileSync(join(out, "interactive-ms.txt"), `${interactive.toFixed(1)}\n`);
   await page.close();
 });
 
-test("the wizard is usable at 360 px", async () => {
-  const { page } = await open();
-  await page.setViewportSize({ width: 360, height: 800 });
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - innerWidth);
-  assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow}px`);
-  await shot(page, "07-narrow-360");
-  await page.close();
-});
+/** Parses YAML files with PyYAML (installed by scripts/install-test-deps.sh). */
+function yamlToJson(...files) {
+  const script =
+    "import json, sys, yaml\n" +
+    "print(json.dumps([yaml.safe_load(open(f, encoding='utf-8')) for f in sys.argv[1:]]))";
+  return JSON.parse(execFileSync("python3", ["-c", script, ...files], { encoding: "utf8" }));
+}
 
-test("keystroke to preview: median and p95 over 100 edits", async () => {
-  const { page } = await open();
-  await page.fill("#f-metadata-name", "bench-0");
-  const times = await page.evaluate(async () => {
-    const input = document.getElementById("f-metadata-name");
-    const panel = document.getElementById("preview-panel");
-    const results = [];
-    for (let i = 1; i <= 100; i++) {
-      const name = `bench-${i}`;
-      const seen = new Promise((done) => {
-        const check = () => panel.textContent.includes(`name: ${name}\n`);
-        const observer = new MutationObserver(() => {
-          if (check()) {
-            observer.disconnect();
-            done();
-          }
-        });
-        observer.observe(panel, { childList: true, subtree: true, characterData: true });
-      });
-      const start = performance.now();
-      input.value = name;
-      input.dispatchEvent(new InputEvent("input", { bubbles: true }));
-      await seen;
-      results.push(performance.now() - start);
-    }
-    return results;
-  });
-  times.sort((a, b) => a - b);
-  const median = times[49];
-  const p95 = times[94];
-  writeFileSync(join(out, "keystroke-ms.txt"), `median ${median.toFixed(2)}\np95 ${p95.toFixed(2)}\n`);
-  assert.equal(times.length, 100);
-  await page.close();
-});
+test("a problem's link shows its step and focuses its field, opening a folded section", async () => {
+  const { page } = await h.openWizard(context, `${server.base}/index.html`);
+  await page.fill("#f-metadata-name", "focus-edge-01");
+  await page.fill(`${p}manual-connectionString-value`, "HostName=h.azure-devices.net;DeviceId=d;SharedAccessKey=a2V5");
+  await h.goToStep(page, 2);
+  await page.fill("#f-spec-vm-memory", "3Gb");
+  await h.openAdvanced(page);
+  await page.fill("#f-spec-vm-macAddress", "zz");
+  await page.waitForSelector("#f-spec-vm-macAddress-error");
 
-test("the example portal renders through the API and receives the download", async () => {
-  const page = await context.newPage();
-  await page.goto(`${base}/portal/index.html`);
-  await page.waitForSelector("html[data-ready=true]");
-  assert.match(await page.textContent("#api-result"), /VirtualMachine\/portal-edge-01/);
-  assert.ok(await page.isDisabled("#f-metadata-namespace"), "the portal locked the namespace");
-  const [file] = await Promise.all([page.waitForEvent("download"), page.click("#download-manifests")]);
-  assert.equal(file.suggestedFilename(), "edgevirt-portal-edge-01.yaml");
-  const received = await page.evaluate(() => window.edgevirtDownloads.map((d) => d.filename));
-  assert.deepEqual(received, ["edgevirt-portal-edge-01.yaml"]);
-  await shot(page, "08-portal");
+  // Back on the first step, the problems list still names both fields.
+  await h.goToStep(page, 1);
+  const link = (path) => page.locator("section.problems button.link", { hasText: path });
+  assert.equal(await page.locator("section.problems li").count(), 2);
+  await link("spec.vm.memory").click();
+  await page.waitForSelector("#step-title:text-matches('^2\\\\.')");
+  assert.equal(await page.evaluate(() => document.activeElement?.id), "f-spec-vm-memory");
+
+  // A field in a closed "Advanced" section: the section opens and the field gets focus.
+  for (const summary of await page.locator("details[open] > summary").all()) await summary.click();
+  assert.equal(await page.locator("details[open]").count(), 0, "folded again");
+  await h.goToStep(page, 1);
+  await link("spec.vm.macAddress").click();
+  await page.waitForFunction(() => document.activeElement?.id === "f-spec-vm-macAddress");
+  assert.ok(await page.isVisible("#f-spec-vm-macAddress"));
+  await h.shot(page, "problem-link-focus");
   await page.close();
 });
