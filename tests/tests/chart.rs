@@ -9,47 +9,74 @@ use std::process::Command;
 use serde_json::{Map, Value, json};
 use support::{chart, example_values, host, run, write_example_values};
 
-/// The values schema: `device` and each item of `devices` is an `EdgeDevice` without
-/// `apiVersion` and `kind`, which the chart's template adds.
-fn values_schema() -> Value {
-    let mut root = edgevirt_core::json_schema();
-    let root = root.as_object_mut().expect("the schema is an object");
-    let mut defs = match root.remove("$defs") {
-        Some(Value::Object(defs)) => defs,
+/// A document schema without `apiVersion` and `kind`, which the chart's templates add, as one
+/// definition plus the definitions it refers to. With a `prefix`, every definition is renamed
+/// `<prefix><Name>` (and every reference with it), so two schemas whose definitions share names
+/// (the fleet's template allows strings where the device has numbers) can sit side by side.
+fn without_kind(mut schema: Value, prefix: &str) -> (Map<String, Value>, Map<String, Value>) {
+    if !prefix.is_empty() {
+        rename_refs(&mut schema, prefix);
+    }
+    let root = schema.as_object_mut().expect("the schema is an object");
+    let defs = match root.remove("$defs") {
+        Some(Value::Object(defs)) => defs
+            .into_iter()
+            .map(|(name, def)| (format!("{prefix}{name}"), def))
+            .collect(),
         _ => Map::new(),
     };
-    let mut device = Map::new();
-    for (key, value) in std::mem::take(root) {
+    let mut document = Map::new();
+    for (key, mut value) in std::mem::take(root) {
         match key.as_str() {
-            "$schema" | "title" => {}
+            "$schema" | "title" => continue,
             "properties" => {
-                let mut properties = value;
-                let fields = properties.as_object_mut().expect("properties is an object");
+                let fields = value.as_object_mut().expect("properties is an object");
                 fields.remove("apiVersion");
                 fields.remove("kind");
-                device.insert(key, properties);
             }
             "required" => {
-                let required: Vec<Value> = value
-                    .as_array()
-                    .expect("required is a list")
-                    .iter()
-                    .filter(|name| *name != "apiVersion" && *name != "kind")
-                    .cloned()
-                    .collect();
-                device.insert(key, Value::Array(required));
+                let list = value.as_array_mut().expect("required is a list");
+                list.retain(|name| name != "apiVersion" && name != "kind");
             }
-            _ => {
-                device.insert(key, value);
+            _ => {}
+        }
+        document.insert(key, value);
+    }
+    (document, defs)
+}
+
+fn rename_refs(value: &mut Value, prefix: &str) {
+    match value {
+        Value::Object(map) => {
+            for (key, v) in map.iter_mut() {
+                match (key.as_str(), v) {
+                    ("$ref", Value::String(r)) => {
+                        if let Some(name) = r.strip_prefix("#/$defs/") {
+                            *r = format!("#/$defs/{prefix}{name}");
+                        }
+                    }
+                    (_, v) => rename_refs(v, prefix),
+                }
             }
         }
+        Value::Array(items) => items.iter_mut().for_each(|v| rename_refs(v, prefix)),
+        _ => {}
     }
+}
+
+/// The values schema: `device` and each item of `devices` is an `EdgeDevice`, each item of
+/// `fleets` an `EdgeDeviceFleet`, all without `apiVersion` and `kind`.
+fn values_schema() -> Value {
+    let (device, mut defs) = without_kind(edgevirt_core::json_schema(), "");
+    let (fleet, fleet_defs) = without_kind(edgevirt_core::fleet_json_schema(), "Fleet.");
+    defs.extend(fleet_defs);
     defs.insert("Device".to_owned(), Value::Object(device));
+    defs.insert("Fleet".to_owned(), Value::Object(fleet));
     json!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "edgevirt chart values",
-        "description": "Generated from edgevirt-core's EdgeDevice schema by tests/tests/chart.rs \
-                        (EDGEVIRT_BLESS=1 cargo test -p edgevirt-tests --test chart).",
+        "description": "Generated from edgevirt-core's EdgeDevice and EdgeDeviceFleet schemas by \
+                        tests/tests/chart.rs (EDGEVIRT_BLESS=1 cargo test -p edgevirt-tests --test chart).",
         "type": "object",
         "properties": {
             "device": {
@@ -60,6 +87,11 @@ fn values_schema() -> Value {
                 "description": "Devices: EdgeDevices without apiVersion and kind.",
                 "type": "array",
                 "items": {"$ref": "#/$defs/Device"}
+            },
+            "fleets": {
+                "description": "Fleets: EdgeDeviceFleets without apiVersion and kind.",
+                "type": "array",
+                "items": {"$ref": "#/$defs/Fleet"}
             },
             "global": {
                 "description": "Helm's values shared with subcharts; unused.",
@@ -112,6 +144,18 @@ fn every_example_is_a_valid_value_and_a_typo_is_not() {
         !validator.is_valid(&json!({"devcies": []})),
         "a misspelt top-level key"
     );
+
+    let fleet = json!({"fleets": [{
+        "metadata": {"name": "plant-a"},
+        "spec": {"count": 3, "template": {
+            "metadata": {"name": "plant-a-edge-{{ index }}"},
+            "spec": {"vm": {"cpu": {"cores": "{{ 2 * index }}"}}}
+        }}
+    }]});
+    assert!(validator.is_valid(&fleet), "a fleet, with a template in a number field");
+    let mut fleet_typo = fleet.clone();
+    fleet_typo["fleets"][0]["spec"]["cuont"] = json!(3);
+    assert!(!validator.is_valid(&fleet_typo), "a misspelt fleet field");
 }
 
 fn lint(helm_var: &str) {
