@@ -142,6 +142,22 @@ export async function openAdvanced(page) {
   }
 }
 
+/**
+ * Shows every control the current step can show: its folded sections opened, its optional
+ * groups switched on and one item added to each of its lists.
+ */
+export async function expandAll(page) {
+  await openAdvanced(page);
+  const toggles = page.locator("section.toggle input[type=checkbox]");
+  for (let i = 0; i < (await toggles.count()); i++) await toggles.nth(i).check();
+  const lists = page.locator("section.list");
+  for (let i = 0; i < (await lists.count()); i++) {
+    const list = lists.nth(i);
+    if ((await list.locator("fieldset.item").count()) === 0) await list.locator("button.add").click();
+  }
+  await openAdvanced(page);
+}
+
 /** Clicks a download button; returns the file's suggested name, saved path and text. */
 export async function download(page, button, prefix = "") {
   const [file] = await Promise.all([page.waitForEvent("download"), page.click(button)]);
