@@ -8,6 +8,7 @@
 
 use crate::diagnostic::Diagnostics;
 use crate::fleet::Seen;
+use crate::model::EdgeDevice;
 use crate::spec::DeviceSpec;
 use crate::{Diagnostic, Error, Manifests, Rendered, Severity, Validated};
 
@@ -59,9 +60,13 @@ pub(crate) struct Batch {
 }
 
 impl Batch {
-    /// Adds a checked device, after checking it against the devices before it.
-    pub(crate) fn add_spec(&mut self, spec: DeviceSpec, place: &str, d: &mut Diagnostics) {
-        self.seen.check(place, &spec, d);
+    /// Checks a device against the devices before it (see [`Seen`]).
+    pub(crate) fn check_unique(&mut self, place: &str, device: &EdgeDevice, d: &mut Diagnostics) {
+        self.seen.check(place, device, d);
+    }
+
+    /// Adds a checked device.
+    pub(crate) fn add_spec(&mut self, spec: DeviceSpec) {
         self.devices.specs.push(spec);
     }
 
@@ -80,15 +85,17 @@ impl Batch {
 
     /// Adds the device of a parsed `EdgeDevice` document.
     pub(crate) fn add_device(&mut self, value: serde_json::Value, document: Option<usize>) {
-        let outcome =
-            crate::parse::device_from_value(value).and_then(|device| crate::validate(&device));
         let mut d = Diagnostics::default();
+        let outcome = crate::parse::device_from_value(value).and_then(|device| {
+            let place =
+                document.map_or_else(|| "the input".to_owned(), |i| format!("document {i}"));
+            self.check_unique(&place, &device, &mut d);
+            crate::validate(&device)
+        });
         match outcome {
             Ok(Validated { spec, warnings }) => {
                 d.items.extend(warnings);
-                let place =
-                    document.map_or_else(|| "the input".to_owned(), |i| format!("document {i}"));
-                self.add_spec(spec, &place, &mut d);
+                self.add_spec(spec);
             }
             Err(error) => d.items.extend(error.diagnostics().iter().cloned()),
         }

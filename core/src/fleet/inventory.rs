@@ -128,9 +128,7 @@ fn from_csv(text: &str, d: &mut Diagnostics) -> Vec<Row> {
         .from_reader(text.as_bytes());
     let mut lines = LineCounter::new(text);
     let header: Vec<String> = match reader.headers() {
-        Ok(h) if h.iter().any(|name| !name.is_empty()) => {
-            h.iter().map(str::to_owned).collect()
-        }
+        Ok(h) if h.iter().any(|name| !name.is_empty()) => h.iter().map(str::to_owned).collect(),
         _ => {
             d.error(
                 "spec.inventoryCsv",

@@ -71,24 +71,32 @@ pub(crate) fn add(batch: &mut Batch, fleet: &EdgeDeviceFleet, document: Option<u
     // shows at once; a bad template leaves nothing to expand.
     let Some(expander) = expander else { return };
     let count = rows.len();
-    let mut per_row = Vec::with_capacity(count);
+    let mut expanded = Vec::with_capacity(count);
+    let mut checked = Vec::with_capacity(count);
     for (i, row) in rows.iter().enumerate() {
         let vars = row_variables(&fleet.metadata.name, i, count, row);
-        let mut rd = Diagnostics::default();
-        if let Some(doc) = expander.device(&vars, &mut rd) {
-            let outcome = crate::parse::device_from_value(doc)
-                .and_then(|device| crate::validate::validate_with(&device, Some(&vars)));
+        let mut expand_d = Diagnostics::default();
+        let mut check_d = Diagnostics::default();
+        let doc = expander.device(&vars, &mut expand_d);
+        let rendered = doc.is_some();
+        if let Some(doc) = doc {
+            let place = place(document, &row.place);
+            let outcome = crate::parse::device_from_value(doc).and_then(|device| {
+                batch.check_unique(&place, &device, &mut check_d);
+                crate::validate::validate_with(&device, Some(&vars))
+            });
             match outcome {
                 Ok(Validated { spec, warnings }) => {
-                    rd.items.extend(warnings);
-                    batch.add_spec(spec, &place(document, &row.place), &mut rd);
+                    check_d.items.extend(warnings);
+                    batch.add_spec(spec);
                 }
-                Err(error) => rd.items.extend(error.diagnostics().iter().cloned()),
+                Err(error) => check_d.items.extend(error.diagnostics().iter().cloned()),
             }
         }
-        per_row.push(rd.items);
+        expanded.push(expand_d.items);
+        checked.push(rendered.then_some(check_d.items));
     }
-    batch.report(collapse(per_row, &rows), document);
+    batch.report(collapse(expanded, checked, &rows), document);
 }
 
 /// Where a row is, for messages about another device: `spec.inventory[2]`, or
@@ -168,43 +176,59 @@ fn key(d: &Diagnostic) -> Key<'_> {
 
 /// The problems of every row under the row's place, except those every device has: these are
 /// the template's, reported once under `spec.template`, before the others.
-fn collapse(per_row: Vec<Vec<Diagnostic>>, rows: &[Row]) -> Vec<Diagnostic> {
-    let everywhere: Vec<Vec<bool>> = {
-        let mut counts: HashMap<Key<'_>, usize> = HashMap::new();
-        for diags in &per_row {
-            for d in diags {
-                *counts.entry(key(d)).or_default() += 1;
-            }
-        }
-        let all = per_row.len();
-        per_row
-            .iter()
-            .map(|diags| {
-                diags
-                    .iter()
-                    .map(|d| all >= 2 && counts.get(&key(d)) == Some(&all))
-                    .collect()
-            })
-            .collect()
-    };
-    let mut out = Vec::new();
-    if let (Some(first), Some(flags)) = (per_row.first(), everywhere.first()) {
-        for (d, _) in first.iter().zip(flags).filter(|(_, every)| **every) {
-            let mut d = d.clone();
-            d.path = match d.path.as_str() {
-                "(document)" => "spec.template".to_owned(),
-                path => format!("spec.template.{path}"),
-            };
-            out.push(d);
-        }
-    }
-    for ((diags, flags), row) in per_row.into_iter().zip(everywhere).zip(rows) {
-        for (mut d, every) in diags.into_iter().zip(flags) {
+///
+/// A row's templates are rendered first (`expanded`); only a row whose templates rendered is
+/// read and checked as a device (`checked`). A problem is the template's when it comes up at its
+/// stage for every row that reached that stage, and there are at least two of them.
+fn collapse(
+    expanded: Vec<Vec<Diagnostic>>,
+    checked: Vec<Option<Vec<Diagnostic>>>,
+    rows: &[Row],
+) -> Vec<Diagnostic> {
+    let expanded_flags = everywhere(expanded.iter());
+    let checked_flags = everywhere(checked.iter().flatten());
+    let mut checked_flags = checked_flags.into_iter();
+    let mut template = Vec::new();
+    let mut by_row = Vec::new();
+    let per_row = expanded.into_iter().zip(expanded_flags).zip(checked);
+    for (((expand_d, expand_f), check_d), row) in per_row.zip(rows) {
+        let check = check_d.map(|d| (d, checked_flags.next().unwrap_or_default()));
+        let (check_d, check_f) = check.unwrap_or_default();
+        let row_d = expand_d.into_iter().chain(check_d);
+        let row_f = expand_f.into_iter().chain(check_f);
+        for (mut d, every) in row_d.zip(row_f) {
             if !every {
                 d.path = format!("{}: {}", row.place, d.path);
-                out.push(d);
+                by_row.push(d);
+            } else if !template.contains(&d) {
+                template.push(d);
             }
         }
     }
-    out
+    for d in &mut template {
+        d.path = match d.path.as_str() {
+            "(document)" => "spec.template".to_owned(),
+            path => format!("spec.template.{path}"),
+        };
+    }
+    template.into_iter().chain(by_row).collect()
+}
+
+/// For each diagnostic of each row, whether every row has it (and there are two rows or more).
+fn everywhere<'a>(rows: impl Iterator<Item = &'a Vec<Diagnostic>> + Clone) -> Vec<Vec<bool>> {
+    let mut counts: HashMap<Key<'a>, usize> = HashMap::new();
+    let mut all = 0;
+    for diags in rows.clone() {
+        all += 1;
+        for d in diags {
+            *counts.entry(key(d)).or_default() += 1;
+        }
+    }
+    rows.map(|diags| {
+        diags
+            .iter()
+            .map(|d| all >= 2 && counts.get(&key(d)) == Some(&all))
+            .collect()
+    })
+    .collect()
 }
