@@ -158,9 +158,12 @@ export async function expandAll(page) {
   await openAdvanced(page);
 }
 
-/** Clicks a download button; returns the file's suggested name, saved path and text. */
-export async function download(page, button, prefix = "") {
-  const [file] = await Promise.all([page.waitForEvent("download"), page.click(button)]);
+/**
+ * Clicks a download button (in `scope`, a frame of the page, if given); returns the file's
+ * suggested name, saved path and text.
+ */
+export async function download(page, button, prefix = "", scope = page) {
+  const [file] = await Promise.all([page.waitForEvent("download"), scope.locator(button).click()]);
   const name = file.suggestedFilename();
   const path = join(out, `${prefix}${name}`);
   await file.saveAs(path);
