@@ -80,8 +80,8 @@ const types = {
 
 /**
  * Serves `root` (dist/) on a free port of 127.0.0.1; `extra` maps a path to [content type, body]
- * for test pages that are not in dist/. `requests` lists every path asked for, so a test can
- * tell that the page asked the server for nothing more.
+ * for test pages that are not in dist/ (the returned `extra` may be added to). `requests` lists
+ * every path asked for, so a test can tell that the page asked the server for nothing more.
  */
 export function serve(root = dist, extra = {}) {
   const requests = [];
@@ -105,7 +105,7 @@ export function serve(root = dist, extra = {}) {
   return new Promise((done) => {
     server.listen(0, "127.0.0.1", () => {
       const base = `http://127.0.0.1:${server.address().port}`;
-      done({ base, requests, close: () => new Promise((closed) => server.close(closed)) });
+      done({ base, requests, extra, close: () => new Promise((closed) => server.close(closed)) });
     });
   });
 }
