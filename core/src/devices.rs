@@ -47,7 +47,11 @@ impl Devices {
 
     /// The manifests of every device as one YAML stream.
     pub fn to_yaml(&self) -> String {
-        self.yaml_streams().collect()
+        let mut out = String::new();
+        for spec in &self.specs {
+            crate::render(spec).append_yaml(&mut out);
+        }
+        out
     }
 }
 

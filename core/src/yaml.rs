@@ -28,10 +28,19 @@ fn syntax_error(e: serde_saphyr::Error) -> Error {
 
 /// Serializes one document as YAML, without a leading `---`.
 pub(crate) fn to_string<T: Serialize>(value: &T) -> String {
-    match serde_saphyr::to_string(value) {
-        Ok(text) => text,
+    let mut out = String::new();
+    append(&mut out, value);
+    out
+}
+
+/// Appends one document as YAML, without a leading `---`, to `out`: a fleet's output grows one
+/// buffer instead of copying each document's text into it.
+pub(crate) fn append<T: Serialize>(out: &mut String, value: &T) {
+    let start = out.len();
+    if let Err(e) = serde_saphyr::to_fmt_writer(out, value) {
         // Our values are JSON-shaped trees with string keys: serialization cannot fail. Should it
         // ever, the message lands in the output where a test sees it, instead of a panic in wasm.
-        Err(e) => format!("# edgevirt: YAML serialization failed: {e}\n"),
+        out.truncate(start);
+        out.push_str(&format!("# edgevirt: YAML serialization failed: {e}\n"));
     }
 }

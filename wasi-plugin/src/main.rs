@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use edgevirt_core::{Diagnostic, Error, Severity};
+use edgevirt_core::{Devices, Diagnostic, Error, Severity};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -122,7 +122,7 @@ fn run(cmd: Cmd) -> Result<(), String> {
             print_warnings(devices.warnings());
             match format {
                 // Device by device, so a fleet's manifests are never all in memory at once.
-                Format::Yaml => write_all(output.as_ref(), devices.yaml_streams()),
+                Format::Yaml => write_manifests(output.as_ref(), &devices),
                 Format::Json => write(output.as_ref(), &to_json(devices.manifests().documents())),
             }
         }
@@ -168,7 +168,7 @@ fn run(cmd: Cmd) -> Result<(), String> {
             let devices =
                 edgevirt_core::validate_documents(&read(Some(&config))?).map_err(report)?;
             print_warnings(devices.warnings());
-            write_all(None, devices.yaml_streams())
+            write_manifests(None, &devices)
         }
         Cmd::Import { file, name } => {
             let text = read(file.as_ref())?;
@@ -214,8 +214,9 @@ fn write(file: Option<&PathBuf>, text: &str) -> Result<(), String> {
     }
 }
 
-/// Writes `parts` one after the other to `file` (or stdout).
-fn write_all(file: Option<&PathBuf>, parts: impl Iterator<Item = String>) -> Result<(), String> {
+/// Writes the manifests of `devices`, device after device, to `file` (or stdout), so that a
+/// fleet's manifests are never all in memory at once.
+fn write_manifests(file: Option<&PathBuf>, devices: &Devices) -> Result<(), String> {
     let (mut sink, name): (Box<dyn Write>, String) = match file.filter(|f| f.as_os_str() != "-") {
         Some(path) => {
             let file = std::fs::File::create(path)
@@ -227,16 +228,55 @@ fn write_all(file: Option<&PathBuf>, parts: impl Iterator<Item = String>) -> Res
         }
         None => (Box::new(std::io::stdout().lock()), "stdout".to_owned()),
     };
-    let mut written = Ok(());
-    for part in parts {
-        written = sink.write_all(part.as_bytes());
-        if written.is_err() {
-            break;
-        }
-    }
-    written
+    render_in_order(devices, |part| sink.write_all(part.as_bytes()))
         .and_then(|()| sink.flush())
         .map_err(|e| format!("error: cannot write {name}: {e}"))
+}
+
+/// Devices rendered per thread, between two writes.
+const DEVICES_PER_THREAD: usize = 64;
+
+/// Renders every device and hands the YAML to `emit` in the order of the devices. Natively the
+/// devices of a window are rendered on every core at once (a large fleet renders about as many
+/// times faster); a WASI module has one thread and renders them one by one.
+fn render_in_order(
+    devices: &Devices,
+    mut emit: impl FnMut(&str) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let render = |specs: &[edgevirt_core::DeviceSpec]| -> String {
+        specs
+            .iter()
+            .map(|spec| edgevirt_core::render(spec).to_yaml())
+            .collect()
+    };
+    let threads = if cfg!(target_family = "wasm") {
+        1
+    } else {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    };
+    if threads == 1 || devices.specs().len() <= DEVICES_PER_THREAD {
+        return devices
+            .specs()
+            .iter()
+            .try_for_each(|spec| emit(&render(std::slice::from_ref(spec))));
+    }
+    for window in devices.specs().chunks(DEVICES_PER_THREAD * threads) {
+        let parts: Vec<String> = std::thread::scope(|scope| {
+            let workers: Vec<_> = window
+                .chunks(DEVICES_PER_THREAD)
+                .map(|chunk| scope.spawn(move || render(chunk)))
+                .collect();
+            workers
+                .into_iter()
+                .map(|w| {
+                    w.join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                })
+                .collect()
+        });
+        parts.iter().try_for_each(|part| emit(part))?;
+    }
+    Ok(())
 }
 
 fn to_json<T: serde::Serialize + ?Sized>(value: &T) -> String {

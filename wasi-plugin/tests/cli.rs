@@ -201,3 +201,200 @@ fn kustomize_exec_plugin_mode_renders_the_config_file() {
     let plain = edgevirt(&["render", "examples/minimal.yaml"], None);
     assert_eq!(out.stdout, plain.stdout);
 }
+
+/// The fleet examples, as (path from the repository root, text).
+fn fleet_examples() -> Vec<(String, String)> {
+    let mut found: Vec<(String, String)> = std::fs::read_dir(repo().join("examples/fleets"))
+        .expect("examples/fleets/")
+        .map(|entry| entry.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .map(|p| {
+            let name = p.file_name().expect("name").to_string_lossy().into_owned();
+            let text = std::fs::read_to_string(&p).expect("read fleet example");
+            (format!("examples/fleets/{name}"), text)
+        })
+        .collect();
+    found.sort();
+    assert!(found.len() >= 2, "the fleet examples are missing");
+    found
+}
+
+/// Fails at the first line where `actual` and `expected` differ, without printing megabytes.
+fn same(actual: &str, expected: &str, what: &str) {
+    if actual == expected {
+        return;
+    }
+    let line = actual
+        .lines()
+        .zip(expected.lines())
+        .position(|(a, e)| a != e)
+        .unwrap_or_else(|| actual.lines().count().min(expected.lines().count()));
+    panic!(
+        "{what}: differs at line {}:\n  actual:   {:?}\n  expected: {:?}",
+        line + 1,
+        actual.lines().nth(line),
+        expected.lines().nth(line)
+    );
+}
+
+/// The comment lines at the top of a document, and the rest.
+fn split_leading_comments(text: &str) -> (&str, &str) {
+    let mut end = 0;
+    for line in text.split_inclusive('\n') {
+        if !line.starts_with('#') {
+            break;
+        }
+        end += line.len();
+    }
+    text.split_at(end)
+}
+
+/// The items of a KRM function's output list, as the YAML stream `render` writes.
+fn krm_items_as_stream(resource_list: &str) -> String {
+    let list: serde_json::Value = serde_saphyr::from_str(resource_list).expect("a ResourceList");
+    let items = list["items"].as_array().expect("items");
+    items
+        .iter()
+        .map(|item| format!("---\n{}", serde_saphyr::to_string(item).expect("YAML")))
+        .collect()
+}
+
+#[test]
+fn every_shell_expands_a_fleet_as_render_does() {
+    for (path, fleet) in fleet_examples() {
+        let render = edgevirt(&["render", &path], None);
+        assert!(render.status.success(), "{path}: {}", text(&render.stderr));
+        let rendered = text(&render.stdout);
+        assert!(
+            rendered.matches("\nkind: VirtualMachine\n").count() >= 3,
+            "{path}"
+        );
+
+        let from_stdin = edgevirt(&["render", "-"], Some(&fleet));
+        same(
+            &text(&from_stdin.stdout),
+            &rendered,
+            &format!("{path}: render -"),
+        );
+        let plugin = edgevirt(&["EdgeDeviceFleet", &path], None);
+        same(
+            &text(&plugin.stdout),
+            &rendered,
+            &format!("{path}: kustomize plugin"),
+        );
+
+        // post-render keeps a document's leading comments (Helm's `# Source:`) above what
+        // replaces it: without them its output is render's, byte for byte.
+        let (comments, document) = split_leading_comments(&fleet);
+        assert!(
+            !comments.is_empty(),
+            "{path}: the examples open with comments"
+        );
+        let post = edgevirt(&["post-render"], Some(document));
+        assert!(post.status.success(), "{path}: {}", text(&post.stderr));
+        same(
+            &text(&post.stdout),
+            &rendered,
+            &format!("{path}: post-render"),
+        );
+        let post = edgevirt(&["post-render"], Some(&fleet));
+        let body = rendered.strip_prefix("---\n").expect("a stream");
+        let expected = format!("---\n{comments}{body}");
+        same(
+            &text(&post.stdout),
+            &expected,
+            &format!("{path}: post-render with comments"),
+        );
+
+        let value: serde_json::Value = serde_saphyr::from_str(&fleet).expect("fleet parses");
+        for list in [
+            serde_json::json!({"apiVersion": "config.kubernetes.io/v1", "kind": "ResourceList",
+                "items": [value]}),
+            serde_json::json!({"apiVersion": "config.kubernetes.io/v1", "kind": "ResourceList",
+                "items": [], "functionConfig": value}),
+        ] {
+            let krm = edgevirt(&["krm"], Some(&list.to_string()));
+            assert!(krm.status.success(), "{path}: {}", text(&krm.stderr));
+            assert_eq!(
+                krm_items_as_stream(&text(&krm.stdout)),
+                rendered,
+                "{path}: krm"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_fleet_renders_to_a_file_as_to_stdout_and_validates() {
+    let file = Path::new(env!("CARGO_TARGET_TMPDIR")).join("cli-fleet.yaml");
+    let path = "examples/fleets/lab-count.yaml";
+    let out = edgevirt(&["render", path, "-o", file.to_str().expect("path")], None);
+    assert!(out.status.success() && out.stdout.is_empty());
+    let stdout = edgevirt(&["render", path], None);
+    assert_eq!(std::fs::read(&file).expect("written"), stdout.stdout);
+
+    let out = edgevirt(&["validate", path], None);
+    assert!(out.status.success() && out.stdout.is_empty());
+    assert_eq!(text(&out.stderr), "10 devices: valid\n");
+}
+
+#[test]
+fn a_bad_fleet_exits_1_naming_each_row() {
+    let fleet =
+        std::fs::read_to_string(repo().join("examples/fleets/plant-csv.yaml")).expect("example");
+    let bad = fleet.replace("192.168.10.22,", "192.168.10.21,").replace(
+        "vm: {memory: 4Gi}",
+        "vm: {memory: '{{ \"3Gb\" if line == \"paint\" else \"4Gi\" }}'}",
+    );
+    for command in ["render", "validate", "post-render"] {
+        let out = edgevirt(&[command, "-"], Some(&bad));
+        assert_eq!(out.status.code(), Some(1), "{command}");
+        assert!(out.stdout.is_empty(), "{command}: nothing on stdout");
+        let stderr = text(&out.stderr);
+        assert!(
+            stderr.contains(
+                "spec.inventoryCsv line 3: spec.network.interfaces[0].addresses[0]: \
+                 \"192.168.10.21/24\" is used by spec.inventoryCsv line 2 too"
+            ),
+            "{command}: {stderr}"
+        );
+        assert!(
+            stderr.contains("spec.inventoryCsv line 3: spec.vm.memory: \"3Gb\" is not a quantity"),
+            "{command}: {stderr}"
+        );
+    }
+}
+
+#[test]
+fn schema_of_the_fleet_document() {
+    let out = edgevirt(&["schema", "--kind", "fleet"], None);
+    assert!(out.status.success());
+    let schema: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(schema["title"], "EdgeDeviceFleet");
+    assert!(schema["$defs"]["DeviceTemplate"]["properties"]["spec"].is_object());
+}
+
+#[test]
+fn a_large_fleet_renders_in_device_order() {
+    // More devices than one thread renders between two writes, so the native build renders
+    // them on several threads; post-render renders them one by one.
+    let fleet = std::fs::read_to_string(repo().join("examples/fleets/lab-count.yaml"))
+        .expect("example")
+        .replace("count: 10", "count: 300");
+    let render = edgevirt(&["render", "-"], Some(&fleet));
+    assert!(render.status.success(), "{}", text(&render.stderr));
+    let (_, document) = split_leading_comments(&fleet);
+    let post = edgevirt(&["post-render"], Some(document));
+    same(
+        &text(&render.stdout),
+        &text(&post.stdout),
+        "render and post-render",
+    );
+    let rendered = text(&render.stdout);
+    let names: Vec<&str> = rendered
+        .lines()
+        .filter_map(|l| l.strip_prefix("    edgevirt.dev/device: "))
+        .collect();
+    assert_eq!(names.len(), 600, "a Secret and a VirtualMachine per device");
+    assert_eq!(names[598], "lab-edge-300");
+}

@@ -146,7 +146,11 @@ pub(crate) fn build(spec: &DeviceSpec, config_toml: String, plan: &SecretPlan) -
 impl CloudConfig {
     /// The user-data text.
     pub(crate) fn to_user_data(&self) -> String {
-        format!("#cloud-config\n{}", crate::yaml::to_string(self))
+        // About the size of a device's user-data, so the buffer seldom grows.
+        let mut out = String::with_capacity(16 * 1024);
+        out.push_str("#cloud-config\n");
+        crate::yaml::append(&mut out, self);
+        out
     }
 }
 

@@ -54,10 +54,17 @@ impl Manifests {
 
     /// A multi-document YAML stream, each document opened by `---`.
     pub fn to_yaml(&self) -> String {
-        self.documents
-            .iter()
-            .map(|d| format!("---\n{}", crate::yaml::to_string(d)))
-            .collect()
+        let mut out = String::new();
+        self.append_yaml(&mut out);
+        out
+    }
+
+    /// Appends [`Manifests::to_yaml`] to `out`.
+    pub(crate) fn append_yaml(&self, out: &mut String) {
+        for d in &self.documents {
+            out.push_str("---\n");
+            crate::yaml::append(out, d);
+        }
     }
 
     pub(crate) fn documents_mut(&mut self) -> &mut [Value] {

@@ -1,0 +1,133 @@
+#!/usr/bin/env python3
+"""Time and peak memory of `edgevirt render` on a generated fleet, native and under wasmtime.
+
+The fleet (COUNT rows, default 10000) is an `EdgeDeviceFleet` with a CSV inventory: per row a
+name, a static IP and MAC on a Multus bridge, a site label and a DPS registration ID, and a DPS
+group enrollment key from which each device's key is derived. Each command renders it to
+/dev/null under `/usr/bin/time -v`; the median wall time and the largest maximum resident set
+size of RUNS runs are reported. The targets: under 1 s and under 300 MB natively.
+
+The wasm runs two ways: `wasmtime run edgevirt.wasm` (Cranelift compiles the module on every
+run) and `wasmtime run --allow-precompiled edgevirt.cwasm` after one `wasmtime compile`.
+
+Needs: /usr/bin/time, wasmtime on PATH (scripts/install-hosts.sh puts it in
+/opt/edgevirt-hosts/bin); builds the release binary and wasm when missing. `--write FILE` only
+writes the generated fleet.
+"""
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+TARGET = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
+RUNS = int(os.environ.get("RUNS", "5"))
+COUNT = int(os.environ.get("COUNT", "10000"))
+GROUP_KEY = "ZXhhbXBsZS1ncm91cC1rZXktZm9yLWVkZ2V2aXJ0LWRvY3Mtbm90LWEtcmVhbC1rZXktMDEyMzQ1Njc4OQ=="
+
+TEMPLATE = """apiVersion: edgevirt.dev/v1alpha1
+kind: EdgeDeviceFleet
+metadata:
+  name: bench
+  namespace: iot-edge
+spec:
+  template:
+    metadata:
+      name: '{{{{ name }}}}'
+      labels: {{site: '{{{{ site }}}}'}}
+    spec:
+      network:
+        interfaces:
+          - name: lan
+            networkName: iot-edge/plant-lan
+            macAddress: '{{{{ mac }}}}'
+            addresses: ['{{{{ ip }}}}/16']
+            gateway: 10.20.0.1
+      iotEdge:
+        provisioning:
+          dps:
+            idScope: 0ne00000A0A
+            symmetricKey:
+              registrationId: '{{{{ registration }}}}'
+              enrollmentGroupKey: {{value: "{key}"}}
+  inventoryCsv: |
+    name,site,ip,mac,registration
+{rows}"""
+
+
+def fleet(count):
+    rows = []
+    for i in range(1, count + 1):
+        site = f"plant-{i % 7}"
+        ip = f"10.20.{i // 250}.{i % 250 + 2}"
+        mac = "02:00:00:{:02x}:{:02x}:{:02x}".format(i >> 16 & 0xFF, i >> 8 & 0xFF, i & 0xFF)
+        rows.append(f"    edge-{i:05d},{site},{ip},{mac},{site}.edge-{i:05d}\n")
+    return TEMPLATE.format(key=GROUP_KEY, rows="".join(rows))
+
+
+def need(tool):
+    path = shutil.which(tool)
+    if path is None:
+        sys.exit(f"{tool} not found: run scripts/install-hosts.sh and put /opt/edgevirt-hosts/bin on PATH")
+    return path
+
+
+def build():
+    native = os.path.join(TARGET, "release", "edgevirt")
+    wasm = os.path.join(TARGET, "wasm32-wasip1", "release", "edgevirt.wasm")
+    subprocess.run(["cargo", "build", "-q", "--release", "-p", "edgevirt"], cwd=ROOT, check=True)
+    subprocess.run(["cargo", "build", "-q", "--release", "-p", "edgevirt", "--target",
+                    "wasm32-wasip1"], cwd=ROOT, check=True)
+    return native, wasm
+
+
+def measure(argv, stdin_path):
+    """Median wall seconds and largest max RSS (MB) of RUNS runs of argv under /usr/bin/time."""
+    seconds, rss = [], []
+    for _ in range(RUNS):
+        with open(stdin_path, "rb") as stdin, open(os.devnull, "wb") as out:
+            done = subprocess.run(["/usr/bin/time", "-v"] + argv, stdin=stdin, stdout=out,
+                                  stderr=subprocess.PIPE, text=True)
+        if done.returncode != 0:
+            sys.exit(f"{' '.join(argv)} failed:\n{done.stderr}")
+        wall = re.search(r"Elapsed \(wall clock\) time.*: (?:(\d+):)?(\d+):([\d.]+)", done.stderr)
+        hours, minutes, secs = wall.groups()
+        seconds.append(int(hours or 0) * 3600 + int(minutes) * 60 + float(secs))
+        rss.append(int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", done.stderr)[1]))
+    return statistics.median(seconds), max(rss) / 1024
+
+
+def main():
+    if len(sys.argv) == 3 and sys.argv[1] == "--write":
+        with open(sys.argv[2], "w") as f:
+            f.write(fleet(COUNT))
+        return
+    wasmtime = need("wasmtime")
+    native, wasm = build()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "fleet.yaml")
+        with open(path, "w") as f:
+            f.write(fleet(COUNT))
+        out = subprocess.run([native, "render", path], capture_output=True, check=True)
+        size = len(out.stdout)
+        cwasm = os.path.join(tmp, "edgevirt.cwasm")
+        subprocess.run([wasmtime, "compile", wasm, "-o", cwasm], check=True)
+        rows = [
+            ("native", [native, "render", "-"]),
+            ("wasmtime run edgevirt.wasm", [wasmtime, "run", "--", wasm, "render", "-"]),
+            ("wasmtime run --allow-precompiled edgevirt.cwasm",
+             [wasmtime, "run", "--allow-precompiled", "--", cwasm, "render", "-"]),
+        ]
+        print(f"fleet of {COUNT} devices: input {os.path.getsize(path) / 1e6:.2f} MB, "
+              f"output {size / 1e6:.1f} MB; median of {RUNS} runs, largest max RSS")
+        print(f"{'command':52} {'seconds':>8} {'max RSS MB':>11}")
+        for label, argv in rows:
+            seconds, rss = measure(argv, path)
+            print(f"{label:52} {seconds:8.2f} {rss:11.0f}")
+
+
+if __name__ == "__main__":
+    main()
