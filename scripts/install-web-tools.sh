@@ -14,7 +14,8 @@
 # trunk finds them on PATH. Put "$EDGEVIRT_WEB_TOOLS/bin" first on PATH before running trunk.
 #
 # Idempotent: each tool already there at its pinned version is left alone, so a run on a ready
-# machine takes about a second and needs no network.
+# machine takes about a second and needs no network. `check` installs nothing and fails, naming
+# each tool, when one is missing (scripts/test-web.sh runs it first).
 set -euo pipefail
 
 readonly TOOLS=${EDGEVIRT_WEB_TOOLS:-/opt/edgevirt-web-tools}
@@ -116,6 +117,34 @@ ensure_chromium() {
     chromium chromium-driver fonts-dejavu-core >/dev/null
 }
 
+# Installs nothing: says what is missing or at another version, and fails if anything is.
+check() {
+  local missing=()
+  has_version "$BIN/trunk" "trunk $TRUNK_VERSION" --version || missing+=("$BIN/trunk $TRUNK_VERSION")
+  has_version "$BIN/wasm-bindgen" "$WASM_BINDGEN_VERSION" --version ||
+    missing+=("$BIN/wasm-bindgen $WASM_BINDGEN_VERSION")
+  has_version "$BIN/wasm-bindgen-test-runner" "$WASM_BINDGEN_VERSION" --version ||
+    missing+=("$BIN/wasm-bindgen-test-runner $WASM_BINDGEN_VERSION")
+  has_version "$BIN/wasm-opt" "version $BINARYEN_VERSION" --version ||
+    missing+=("$BIN/wasm-opt (binaryen $BINARYEN_VERSION)")
+  command -v node >/dev/null || missing+=("node")
+  if command -v node >/dev/null; then
+    [ "$(npm_package_version playwright-core || true)" = "$PLAYWRIGHT_VERSION" ] ||
+      missing+=("$TOOLS/node_modules/playwright-core $PLAYWRIGHT_VERSION")
+    [ "$(npm_package_version axe-core || true)" = "$AXE_VERSION" ] ||
+      missing+=("$TOOLS/node_modules/axe-core $AXE_VERSION")
+  fi
+  [ -x /usr/bin/chromium ] || missing+=("/usr/bin/chromium (Debian chromium)")
+  [ -x /usr/bin/chromedriver ] || missing+=("/usr/bin/chromedriver (Debian chromium-driver)")
+  if [ ${#missing[@]} -gt 0 ]; then
+    local tool
+    for tool in "${missing[@]}"; do say "missing: $tool"; done
+    say "install them with $0 (as root, or with sudo; the first run takes about ten minutes)"
+    return 1
+  fi
+  say "all web tools present in $TOOLS"
+}
+
 main() {
   local only=${1:-all}
   case $only in
@@ -129,8 +158,9 @@ main() {
     npm) ensure_npm_packages ;;
     wasm-bindgen) ensure_wasm_bindgen ;;
     trunk) ensure_trunk ;;
+    check) check ;;
     *)
-      say "usage: $0 [all|chromium|npm|wasm-bindgen|trunk]"
+      say "usage: $0 [all|chromium|npm|wasm-bindgen|trunk|check]"
       exit 2
       ;;
   esac

@@ -1,6 +1,6 @@
-//! The JS API and the mounted wizard, in headless Chromium:
-//! `cargo test -p edgevirt-web --target wasm32-unknown-unknown` (wasm-bindgen-test-runner and
-//! chromedriver on PATH; scripts/test.sh sets both up).
+//! The JS API and the mounted wizard, in headless Chromium: `scripts/test-web.sh wasm` runs
+//! `cargo test -p edgevirt-web --target wasm32-unknown-unknown` with wasm-bindgen-test-runner as
+//! the cargo runner and Debian's chromedriver; `web/webdriver.json` gives Chromium its flags.
 #![cfg(target_arch = "wasm32")]
 
 use wasm_bindgen::{JsCast, JsValue};
