@@ -7,6 +7,9 @@
 #   - the wasm32 targets rust-toolchain.toml lists: rustup installs them with a toolchain it
 #     downloads, but not into a toolchain that is already there (on these machines 1.95.0 is a
 #     link to the preinstalled stable one)
+#   - the browser wizard's build and test tools (trunk, wasm-bindgen, wasm-opt, Playwright,
+#     axe-core, Chromium and chromedriver): scripts/install-web-tools.sh, about ten minutes the
+#     first time
 # Idempotent: each step checks first and does nothing when the tool is there at a good version,
 # so a run on a ready machine takes well under a second.
 set -euo pipefail
@@ -119,3 +122,6 @@ ensure_python_package jsonschema "$JSONSCHEMA_MIN" python3-jsonschema
 
 # Helm 4 and 3, kubectl and wasmtime for the host tests, in their own cache folder.
 "$(dirname "$0")/install-hosts.sh"
+
+# trunk and the other tools scripts/test-web.sh needs, in their own cache folder.
+"$(dirname "$0")/install-web-tools.sh"

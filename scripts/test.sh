@@ -23,10 +23,18 @@ export KPT="${KPT:-$(command -v kpt || true)}"
 step "build edgevirt (native release)" cargo build --release -p edgevirt
 step "build edgevirt (wasm32-wasip1)" cargo build --release -p edgevirt --target wasm32-wasip1
 step "build Helm 4 plugin.wasm (edgevirt-helm4)" plugins/helm4/build.sh
+# The browser wizard (scripts/test-web.sh): the page trunk builds, its wasm-bindgen tests in
+# headless Chromium, and the end-to-end tests, which compare its downloads with the binary above.
+step "build the browser wizard (trunk)" scripts/test-web.sh build
+step "wizard wasm-bindgen tests (headless Chromium)" scripts/test-web.sh wasm
+step "wizard end-to-end tests (Playwright, Chromium)" scripts/test-web.sh e2e
 step "cargo test (all targets)" cargo test --workspace --all-targets
 # --all-targets leaves out doctests, which the crate docs rely on as examples.
 step "cargo test (doctests)" cargo test --workspace --doc
 step "test tools self-test" tests/tools/selftest.sh
 step "cargo fmt --check" cargo fmt --all -- --check
 step "cargo clippy" cargo clippy --workspace --all-targets -- -D warnings
+# The wizard's components and JS API only exist on wasm32.
+step "cargo clippy (wizard, wasm32)" \
+  cargo clippy -p edgevirt-web --target wasm32-unknown-unknown --all-targets -- -D warnings
 step_summary
