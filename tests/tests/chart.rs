@@ -152,7 +152,10 @@ fn every_example_is_a_valid_value_and_a_typo_is_not() {
             "spec": {"vm": {"cpu": {"cores": "{{ 2 * index }}"}}}
         }}
     }]});
-    assert!(validator.is_valid(&fleet), "a fleet, with a template in a number field");
+    assert!(
+        validator.is_valid(&fleet),
+        "a fleet, with a template in a number field"
+    );
     let mut fleet_typo = fleet.clone();
     fleet_typo["fleets"][0]["spec"]["cuont"] = json!(3);
     assert!(!validator.is_valid(&fleet_typo), "a misspelt fleet field");

@@ -391,3 +391,30 @@ fn chart_values_of_one_device_render_like_the_device() {
         assert_same_documents(&out, &direct, &format!("{name} through values.yaml"));
     }
 }
+
+/// A fleet in the chart's values (`fleets:`) comes out of `helm template --post-renderer
+/// edgevirt` as the documents `edgevirt render` makes of the same `EdgeDeviceFleet`: the fleet
+/// fixture cases, each through the chart.
+#[test]
+fn a_fleet_in_the_values_renders_like_the_fleet() {
+    let f = fixture();
+    for case in ["fleet-count", "fleet-inventory", "fleet-csv-dps-group"] {
+        let input = repo().join("tests/cases").join(case).join("input.yaml");
+        let text = std::fs::read_to_string(&input).expect("read the fleet case");
+        let mut fleet: serde_json::Value = serde_saphyr::from_str(&text).expect("YAML");
+        let fields = fleet.as_object_mut().expect("a mapping");
+        fields.remove("apiVersion");
+        fields.remove("kind");
+        let path = scratch("helm4-fleet").join("values.yaml");
+        let values = serde_json::json!({ "fleets": [fleet] });
+        std::fs::write(&path, values.to_string()).expect("write values");
+        let values = path.to_str().expect("UTF-8 path");
+        let args = ["template", "edge", chart_path(), "-f", values];
+        let out = f
+            .helm
+            .ok(&[&args[..], &["--post-renderer", "edgevirt"]].concat());
+        let direct = support::render_each([text.as_str()]);
+        assert_same_documents(&out, &direct, &format!("{case} through the chart"));
+        assert_valid(&out, case);
+    }
+}
