@@ -106,3 +106,18 @@ fn a_bad_device_fails_the_pipeline_with_its_field_path() {
         "{err}"
     );
 }
+
+/// A fleet in a package expands, through `kpt fn eval --exec`, into the documents `edgevirt
+/// render` makes of it (compared as values: kpt re-serializes).
+#[test]
+fn fn_eval_exec_expands_a_fleet() {
+    let dir = scratch("kpt-fleet");
+    let fleet = std::fs::read_to_string(repo().join("tests/cases/fleet-csv-dps-group/input.yaml"))
+        .expect("read the fleet case");
+    std::fs::write(dir.join("fleet.yaml"), &fleet).expect("write");
+    let exec = format!("{} krm", edgevirt().display());
+    let documents = kpt_documents(&["fn", "eval", "--exec", &exec], &dir);
+    let expected = rendered(&[&fleet]);
+    assert!(expected.len() > 3, "the fleet makes several devices");
+    assert!(documents == expected, "{documents:#?}");
+}
