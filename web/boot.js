@@ -31,6 +31,12 @@ function start(options) {
 }
 
 start({});
+// "edgevirt-interactive": the first frame with the form in it, for measurements.
+const shown = () =>
+  document.getElementById("f-metadata-name")
+    ? performance.mark("edgevirt-interactive")
+    : requestAnimationFrame(shown);
+requestAnimationFrame(shown);
 if (framed) {
   window.addEventListener("message", (event) => {
     if (event.source !== window.parent || !allowed(event.origin)) return;
