@@ -1,5 +1,5 @@
 //! Time to render one device, minimal and maximal, from YAML text to the YAML stream: what every
-//! shell does per device. Run with `cargo bench -p edgevirt-core`.
+//! shell does per device. Run with `cargo bench -p edgevirt-core --bench render`.
 
 use criterion::{Criterion, criterion_group, criterion_main};
 

@@ -14,6 +14,48 @@
 //!
 //! [`render_device`] does all three.
 //!
+//! Many devices come from an `EdgeDeviceFleet` ([`EdgeDeviceFleet`]): a device template whose
+//! strings are sandboxed minijinja templates, expanded over a `count` or an inventory (a YAML list
+//! or CSV text) with a row per device. [`parse_fleet`] and [`validate_fleet`] read and check one;
+//! [`validate_documents`] and [`render_documents`] take any text of `EdgeDevice` and
+//! `EdgeDeviceFleet` documents, as `edgevirt render` does, and check the devices against each
+//! other (names, hostnames, MACs, static IPs and DPS registration IDs differ). A fleet's
+//! [`Devices`] render one by one ([`Devices::yaml_streams`]), so its manifests need not all be in
+//! memory at once.
+//!
+//! ```
+//! let fleet = r#"
+//! apiVersion: edgevirt.dev/v1alpha1
+//! kind: EdgeDeviceFleet
+//! metadata: {name: lab, namespace: iot-lab}
+//! spec:
+//!   inventoryCsv: |
+//!     name,ip
+//!     lab-edge-01,10.0.0.11
+//!     lab-edge-02,10.0.0.12
+//!   template:
+//!     metadata: {name: '{{ name }}'}
+//!     spec:
+//!       network:
+//!         interfaces: [{name: lan, networkName: lab-net, addresses: ['{{ ip }}/24']}]
+//!       iotEdge:
+//!         provisioning:
+//!           manual:
+//!             connectionString:
+//!               secretKeyRef: {name: '{{ name }}-hub', key: connection-string}
+//! "#;
+//! let devices = edgevirt_core::validate_documents(fleet).expect("a valid fleet");
+//! assert_eq!(devices.specs().len(), 2);
+//! assert!(devices.to_yaml().contains("name: lab-edge-02\n"));
+//!
+//! let clash = fleet.replace("10.0.0.12", "10.0.0.11");
+//! let error = edgevirt_core::validate_documents(&clash).expect_err("the same address twice");
+//! assert!(error.to_string().contains(
+//!     "spec.inventoryCsv line 3: spec.network.interfaces[0].addresses[0]: \"10.0.0.11/24\" \
+//!      is used by spec.inventoryCsv line 2 too"
+//! ));
+//! ```
+//!
 //! ```
 //! let input = r#"
 //! apiVersion: edgevirt.dev/v1alpha1
