@@ -805,6 +805,8 @@ mod tests {
             match block {
                 Block::Field(f) => out.push(f.path.to_owned()),
                 Block::Toggle { path, fields, .. } => {
+                    // The checkbox itself writes `enabled`.
+                    out.push(format!("{path}.enabled"));
                     out.extend(fields.iter().map(|f| format!("{path}.{}", f.path)))
                 }
                 Block::List { path, fields, .. } => {
@@ -843,6 +845,48 @@ mod tests {
         assert!(paths.len() > 90, "{}", paths.len());
         let missing: Vec<&String> = paths.iter().filter(|p| help(p).is_none()).collect();
         assert!(missing.is_empty(), "no schema description for {missing:?}");
+    }
+
+    /// Every leaf of the schema below `path`: a scalar, a list of scalars, a map, or an object
+    /// without declared properties. List items are addressed as `[0]`.
+    fn schema_leaves(root: &Value, node: &Value, path: &str, out: &mut Vec<String>) {
+        let node = resolve(root, node);
+        if let Some(properties) = node.get("properties").and_then(Value::as_object) {
+            for (key, child) in properties {
+                let child_path = if path.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{path}.{key}")
+                };
+                schema_leaves(root, child, &child_path, out);
+            }
+            return;
+        }
+        let items = node.get("items").map(|items| resolve(root, items));
+        match items {
+            Some(items) if items.get("properties").is_some() => {
+                schema_leaves(root, items, &format!("{path}[0]"), out)
+            }
+            _ => out.push(path.to_owned()),
+        }
+    }
+
+    #[test]
+    fn every_field_of_the_model_has_a_control() {
+        let mut controls = Vec::new();
+        for step in STEPS {
+            all_fields(step.blocks, &mut controls);
+        }
+        let schema = edgevirt_core::json_schema();
+        let mut leaves = Vec::new();
+        schema_leaves(&schema, &schema, "", &mut leaves);
+        assert!(leaves.len() > 90, "{}", leaves.len());
+        let missing: Vec<&String> = leaves
+            .iter()
+            .filter(|leaf| !["apiVersion", "kind"].contains(&leaf.as_str()))
+            .filter(|leaf| !controls.iter().any(|c| crate::state::is_within(leaf, c)))
+            .collect();
+        assert!(missing.is_empty(), "fields without a control: {missing:#?}");
     }
 
     #[test]
