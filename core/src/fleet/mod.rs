@@ -62,6 +62,9 @@ pub(crate) fn is_fleet(value: &serde_json::Value) -> bool {
 pub(crate) fn add(batch: &mut Batch, fleet: &EdgeDeviceFleet, document: Option<usize>) {
     let mut d = Diagnostics::default();
     check_fleet(fleet, &mut d);
+    // The fleet's name, namespace and labels go into every device: when one is bad, each
+    // device would only repeat the problem.
+    let fleet_ok = !d.has_errors();
     let rows = inventory::rows(&fleet.spec, &mut d);
     let base = expand::base_document(fleet);
     let env = crate::template::sandbox();
@@ -69,7 +72,9 @@ pub(crate) fn add(batch: &mut Batch, fleet: &EdgeDeviceFleet, document: Option<u
     batch.report(d.items, document);
     // The rows that could be read are expanded even after a bad one, so that every problem
     // shows at once; a bad template leaves nothing to expand.
-    let Some(expander) = expander else { return };
+    let Some(expander) = expander.filter(|_| fleet_ok) else {
+        return;
+    };
     let count = rows.len();
     let mut expanded = Vec::with_capacity(count);
     let mut checked = Vec::with_capacity(count);
@@ -144,6 +149,7 @@ fn check_fleet(fleet: &EdgeDeviceFleet, d: &mut Diagnostics) {
             "a DNS-1123 label such as iot-edge",
         );
     }
+    crate::validate::check_labels("metadata.labels", &fleet.metadata.labels, d);
 }
 
 /// The variables of one row's templates.
@@ -231,4 +237,92 @@ fn everywhere<'a>(rows: impl Iterator<Item = &'a Vec<Diagnostic>> + Clone) -> Ve
             .collect()
     })
     .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fleet(spec: &str) -> String {
+        format!(
+            "apiVersion: edgevirt.dev/v1alpha1\nkind: EdgeDeviceFleet\n\
+             metadata: {{name: f, namespace: ns, labels: {{tier: fleet, site: a}}}}\n{spec}"
+        )
+    }
+
+    const PROVISIONING: &str = "iotEdge: {provisioning: {manual: {connectionString: \
+        {secretKeyRef: {name: hub, key: cs}}}}}";
+
+    fn problems(text: &str) -> Vec<String> {
+        match crate::validate_documents(text) {
+            Ok(_) => Vec::new(),
+            Err(e) => e.diagnostics().iter().map(ToString::to_string).collect(),
+        }
+    }
+
+    #[test]
+    fn devices_take_the_fleet_metadata_under_their_own() {
+        let text = fleet(&format!(
+            "spec:\n  inventory: [{{n: a}}, {{n: b, ns: other}}]\n  template:\n    \
+             metadata: {{name: 'd-{{{{ n }}}}', namespace: '{{{{ row.ns | default(\"ns\") }}}}', \
+             labels: {{site: '{{{{ n }}}}'}}}}\n    spec: {{{PROVISIONING}}}\n"
+        ));
+        let devices = crate::validate_documents(&text).expect("valid");
+        let vm = |i: usize| devices.specs()[i].clone();
+        assert_eq!(vm(0).namespace.as_deref(), Some("ns"));
+        assert_eq!(vm(1).namespace.as_deref(), Some("other"));
+        let labels = &vm(1).labels;
+        assert_eq!(labels["site"], "b", "the template's label wins");
+        assert_eq!(labels["tier"], "fleet");
+        assert_eq!(labels[expand::FLEET_LABEL], "f");
+    }
+
+    #[test]
+    fn a_lone_device_keeps_its_problems_under_its_row() {
+        let text = fleet(&format!(
+            "spec:\n  count: 1\n  template:\n    metadata: {{name: d}}\n    \
+             spec: {{vm: {{memory: 3Gb}}, {PROVISIONING}}}\n"
+        ));
+        assert_eq!(
+            problems(&text),
+            ["index 1: spec.vm.memory: \"3Gb\" is not a quantity (expected e.g. 4Gi)"]
+        );
+    }
+
+    #[test]
+    fn numbers_and_booleans_are_read_from_their_templates() {
+        let text = fleet(&format!(
+            "spec:\n  inventory: [{{c: '4', tpm: 'yes'}}]\n  template:\n    metadata: {{name: d}}\n    \
+             spec: {{vm: {{cpu: {{cores: '{{{{ c }}}}'}}, tpm: '{{{{ tpm == \"yes\" }}}}'}}, \
+             {PROVISIONING}}}\n"
+        ));
+        let devices = crate::validate_documents(&text).expect("valid");
+        let spec = &devices.specs()[0];
+        assert!(spec.vm.tpm);
+        assert!(matches!(
+            spec.vm.sizing,
+            crate::spec::Sizing::Explicit { cores: 4, .. }
+        ));
+    }
+
+    #[test]
+    fn templates_cannot_reach_outside_the_row() {
+        for (template, message) in [
+            ("{% include 'x' %}", "is not a valid template"),
+            ("{{ env }}", "\"env\" is undefined"),
+            ("{{ 'x' * 300000 }}", "more than the 262144 allowed"),
+        ] {
+            let text = fleet(&format!(
+                "spec:\n  count: 2\n  template:\n    metadata: {{name: 'd-{{{{ index }}}}'}}\n    \
+                 spec: {{os: {{timezone: \"{template}\"}}, {PROVISIONING}}}\n"
+            ));
+            let found = problems(&text);
+            assert!(
+                found.len() == 1
+                    && found[0].starts_with("spec.template.spec.os.timezone: ")
+                    && found[0].contains(message),
+                "{template}: {found:?}"
+            );
+        }
+    }
 }
