@@ -220,6 +220,34 @@ mod tests {
     }
 
     #[test]
+    fn fleets_expand_and_their_problems_name_the_row() {
+        let fleet = r#"{"apiVersion": "edgevirt.dev/v1alpha1", "kind": "EdgeDeviceFleet",
+            "metadata": {"name": "f", "annotations": {"config.kubernetes.io/index": "0"}},
+            "spec": {"inventory": [{"m": "2Gi"}, {"m": "3Gb"}], "template": {
+            "metadata": {"name": "d-{{ index }}"}, "spec": {"vm": {"memory": "{{ m }}"},
+            "iotEdge": {"provisioning": {"manual": {"connectionString": {"secretKeyRef":
+            {"name": "hub", "key": "cs"}}}}}}}}}"#;
+        let (out, failed) = output(&list(fleet, "{}"));
+        assert!(failed);
+        assert_eq!(out["results"][0]["resourceRef"]["kind"], "EdgeDeviceFleet");
+        assert_eq!(
+            out["results"][0]["field"]["path"],
+            "spec.inventory[1]: spec.vm.memory"
+        );
+        let good = fleet.replace("3Gb", "4Gi");
+        let (out, failed) = output(&list(&good, "{}"));
+        assert!(!failed);
+        let names: Vec<&str> = out["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .filter(|i| i["kind"] == "VirtualMachine")
+            .filter_map(|i| i["metadata"]["name"].as_str())
+            .collect();
+        assert_eq!(names, ["d-1", "d-2"]);
+    }
+
+    #[test]
     fn problems_become_results_with_field_paths() {
         let bad = DEVICE.replace(r#""spec": {"#, r#""spec": {"vm": {"memory": "3Gb"}, "#);
         let (out, failed) = output(&list(&bad, "{}"));

@@ -244,6 +244,30 @@ mod tests {
     }
 
     #[test]
+    fn fleets_are_replaced_in_place_by_their_devices() {
+        let fleet = "apiVersion: edgevirt.dev/v1alpha1\nkind: EdgeDeviceFleet\n\
+            metadata: {name: f}\nspec:\n  count: 2\n  template:\n    \
+            metadata: {name: 'd-{{ index }}'}\n    spec: {iotEdge: {provisioning: {manual: \
+            {connectionString: {secretKeyRef: {name: hub, key: cs}}}}}}\n";
+        let input = format!("a: 1\n---\n# Source: c/fleet.yaml\n{fleet}---\nb: 2\n");
+        let out = post_render(&input).expect("renders");
+        let devices = crate::validate_documents(fleet).expect("valid");
+        let body = devices.to_yaml();
+        let expected = format!(
+            "a: 1\n---\n# Source: c/fleet.yaml\n{}---\nb: 2\n",
+            body.strip_prefix("---\n").expect("a stream")
+        );
+        assert_eq!(out, expected);
+        assert_eq!(out.matches("kind: VirtualMachine").count(), 2);
+
+        let bad = input.replace("count: 2", "count: 0");
+        let Err(Error::Document { index, origin, .. }) = post_render(&bad) else {
+            panic!("a bad fleet fails the stream");
+        };
+        assert_eq!((index, origin.as_deref()), (1, Some("c/fleet.yaml")));
+    }
+
+    #[test]
     fn other_documents_pass_through_untouched() {
         let input = "# Source: a.yaml\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n\
                      data: {x: \"EdgeDevice\"}\n---\nkind: Secret   \n";
