@@ -252,7 +252,7 @@ pub(crate) fn app(props: &AppProps) -> Html {
                         <li>
                             <button type="button" onclick={go(i)}
                                     aria-current={(i == current).then_some("step")}>
-                                <span class="number">{ i + 1 }</span>
+                                <span class="number">{ i + 1 }</span>{ " " }
                                 { s.title }
                                 if counts[i] > 0 {
                                     <span class="badge" aria-label={format!("{} problems", counts[i])}>
@@ -265,7 +265,7 @@ pub(crate) fn app(props: &AppProps) -> Html {
                 </ol>
             </nav>
             <div class="columns">
-                <form class="form" aria-labelledby="step-title" onsubmit={Callback::from(|e: SubmitEvent| e.prevent_default())}>
+                <form class="form" key={current} aria-labelledby="step-title" onsubmit={Callback::from(|e: SubmitEvent| e.prevent_default())}>
                     <h2 id="step-title">{ format!("{}. {}", current + 1, STEPS[current].title) }</h2>
                     { for STEPS[current].blocks.iter().map(|b| ctx.block(b)) }
                     <div class="step-buttons">
@@ -280,6 +280,7 @@ pub(crate) fn app(props: &AppProps) -> Html {
                     </div>
                 </form>
                 <Preview {outcome} name={name} {on_download} {on_focus}
+                         secrets={Rc::new(state::secret_values(&m.doc))}
                          status={(*status).clone()} />
             </div>
         </div>

@@ -348,15 +348,20 @@ pub(crate) fn import(file_name: &str, text: &str) -> Imported {
     }
 }
 
+/// Whether an object is a `SecretSource` holding a typed secret: only `value`, `secretKeyRef`
+/// or `file`, and `value` among them.
+fn is_secret_source(map: &Map<String, Value>) -> bool {
+    const SOURCE_KEYS: [&str; 3] = ["value", "secretKeyRef", "file"];
+    map.contains_key("value") && map.keys().all(|k| SOURCE_KEYS.contains(&k.as_str()))
+}
+
 /// The document without the secrets typed into it, for a share link: every `SecretSource`
 /// (an object holding only `value`, `secretKeyRef` or `file`) loses its `value`, so a link can
 /// never carry a secret. The form shows those fields empty again.
 pub(crate) fn without_secrets(doc: &Value) -> Value {
-    const SOURCE_KEYS: [&str; 3] = ["value", "secretKeyRef", "file"];
     match doc {
         Value::Object(map) => {
-            let is_source =
-                map.contains_key("value") && map.keys().all(|k| SOURCE_KEYS.contains(&k.as_str()));
+            let is_source = is_secret_source(map);
             Value::Object(
                 map.iter()
                     .map(|(k, v)| {
@@ -373,6 +378,49 @@ pub(crate) fn without_secrets(doc: &Value) -> Value {
         Value::Array(items) => Value::Array(items.iter().map(without_secrets).collect()),
         other => other.clone(),
     }
+}
+
+/// The secrets typed into the document (the `value` of every `SecretSource`), for masking.
+pub(crate) fn secret_values(doc: &Value) -> Vec<String> {
+    fn walk(node: &Value, out: &mut Vec<String>) {
+        match node {
+            Value::Object(map) => {
+                if let Some(Value::String(secret)) =
+                    map.get("value").filter(|_| is_secret_source(map))
+                {
+                    out.push(secret.clone());
+                }
+                map.values().for_each(|v| walk(v, out));
+            }
+            Value::Array(items) => items.iter().for_each(|v| walk(v, out)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    walk(doc, &mut out);
+    out
+}
+
+/// What the preview shows of `text`: each line of each secret (of 4 characters or more: shorter
+/// ones would mask ordinary words) replaced by bullets. A PEM key is masked line by line, since
+/// YAML indents it.
+pub(crate) fn mask(text: &str, secrets: &[String]) -> String {
+    let mut lines: Vec<&str> = secrets
+        .iter()
+        .flat_map(|s| s.lines())
+        .map(str::trim)
+        .filter(|l| l.chars().count() >= 4)
+        .collect();
+    // Longest first, so a line that contains another is masked whole.
+    lines.sort_by_key(|l| std::cmp::Reverse(l.len()));
+    lines.dedup();
+    let mut masked = text.to_owned();
+    for line in lines {
+        if masked.contains(line) {
+            masked = masked.replace(line, "••••••••");
+        }
+    }
+    masked
 }
 
 /// The prefix of a share link's fragment.
@@ -768,5 +816,37 @@ mod tests {
         assert!(!may_receive("https://portal.example.evil", own, &allowed));
         assert!(!may_receive("null", "null", &[]));
         assert!(!may_receive("", own, &allowed));
+    }
+    #[test]
+    fn the_preview_masks_every_typed_secret() {
+        let mut doc = new_device();
+        let secret = "HostName=h;DeviceId=d;SharedAccessKey=c2VjcmV0LWtleQ==";
+        set(&mut doc, "metadata.name", json!("mask-me"));
+        set(
+            &mut doc,
+            "spec.iotEdge.provisioning.manual.connectionString.value",
+            json!(secret),
+        );
+        let pem = "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----\n";
+        set(
+            &mut doc,
+            "spec.iotEdge.edgeCa.provided.pk.value",
+            json!(pem),
+        );
+        let secrets = secret_values(&doc);
+        assert_eq!(secrets.len(), 2, "{secrets:?}");
+        let outcome = evaluate(&doc);
+        let shown = mask(outcome.device_yaml.as_deref().unwrap_or_default(), &secrets);
+        assert!(!shown.contains("SharedAccessKey=c2Vj"), "{shown}");
+        assert!(
+            !shown.contains("MIIEvQIBADANBgkqhkiG9w0BAQEFAASC"),
+            "{shown}"
+        );
+        assert!(shown.contains("name: mask-me"), "{shown}");
+        assert_eq!(
+            mask("a b", &["a".to_owned()]),
+            "a b",
+            "short secrets are left"
+        );
     }
 }

@@ -6,6 +6,7 @@ use yew::prelude::*;
 
 use super::problem_text;
 use crate::highlight::{self, Class};
+use crate::state;
 use crate::state::Outcome;
 
 /// What a download button asks for.
@@ -26,6 +27,8 @@ pub(crate) struct PreviewProps {
     pub(crate) outcome: Rc<Outcome>,
     pub(crate) name: AttrValue,
     pub(crate) on_download: Callback<Download>,
+    /// The secrets typed into the form: masked in the preview (the downloads hold them).
+    pub(crate) secrets: Rc<Vec<String>>,
     /// What the last download or copy did, read out to screen readers.
     pub(crate) status: AttrValue,
     /// Asks the form to show and focus the field at a path.
@@ -148,8 +151,11 @@ pub(crate) fn preview(props: &PreviewProps) -> Html {
                     }
                 }) }
             </div>
+            if !props.secrets.is_empty() {
+                <p class="status">{ "Secrets are masked here; the downloads hold them." }</p>
+            }
             <pre id="preview-panel" role="tabpanel" tabindex="0"
-                 aria-labelledby={format!("tab-{selected}")}><code>{ highlighted(&body) }</code></pre>
+                 aria-labelledby={format!("tab-{selected}")}><code>{ highlighted(&state::mask(&body, &props.secrets)) }</code></pre>
         </aside>
     }
 }
