@@ -109,7 +109,9 @@ impl Batch {
     /// Adds the devices of a parsed `EdgeDeviceFleet` document.
     pub(crate) fn add_fleet(&mut self, value: serde_json::Value, document: Option<usize>) {
         match crate::parse::from_value_strict(value, "") {
-            Ok(fleet) => crate::fleet::add(self, &fleet, document),
+            Ok(fleet) => {
+                crate::fleet::add(self, &fleet, document, false);
+            }
             Err(error) => self.report(error.diagnostics().to_vec(), document),
         }
     }

@@ -94,7 +94,7 @@ mod yaml;
 pub use devices::{Devices, render_documents, validate_documents};
 pub use diagnostic::{Diagnostic, Severity};
 pub use error::Error;
-pub use fleet::{parse_fleet, validate_fleet};
+pub use fleet::{FleetRow, check_fleet_rows, parse_fleet, validate_fleet};
 pub use import::import_config_toml;
 pub use krm::{KrmOutput, krm};
 pub use model::{EdgeDevice, EdgeDeviceFleet};
@@ -111,6 +111,11 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// Serializes an `EdgeDevice` as a YAML document, e.g. after [`import_config_toml`].
 pub fn device_to_yaml(device: &EdgeDevice) -> String {
     yaml::to_string(device)
+}
+
+/// Serializes an `EdgeDeviceFleet` as a YAML document.
+pub fn fleet_to_yaml(fleet: &EdgeDeviceFleet) -> String {
+    yaml::to_string(fleet)
 }
 
 /// The `values.yaml` for `charts/edgevirt` that installs this one device: its `metadata` and

@@ -31,6 +31,32 @@ impl DeviceSpec {
     pub fn name(&self) -> &str {
         &self.name
     }
+
+    /// The device's namespace, when it has one.
+    pub fn namespace(&self) -> Option<&str> {
+        self.namespace.as_deref()
+    }
+
+    /// The IoT Edge hostname.
+    pub fn hostname(&self) -> &str {
+        &self.edge.hostname
+    }
+
+    /// The DPS registration ID, when the device is provisioned through DPS with one.
+    pub fn registration_id(&self) -> Option<&str> {
+        match &self.edge.provisioning {
+            ProvisioningSpec::DpsSymmetricKey {
+                registration_id, ..
+            }
+            | ProvisioningSpec::DpsTpm {
+                registration_id, ..
+            } => Some(registration_id),
+            ProvisioningSpec::DpsX509 {
+                registration_id, ..
+            } => registration_id.as_deref(),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -8,9 +8,11 @@ use yew::prelude::*;
 
 use crate::components::blocks::Ctx;
 use crate::components::dom_id;
+use crate::components::fleet::{FleetResult, FleetSettings, Saved};
 use crate::components::preview::{Download, Preview};
 use crate::components::problem_text;
 use crate::fields::{STEPS, step_of};
+use crate::fleet::{self, FleetForm};
 use crate::state::{self, Action, Imported, Model};
 
 /// What an embedding portal passed to `mount`.
@@ -62,6 +64,19 @@ pub(crate) fn app(props: &AppProps) -> Html {
     let status = use_state(String::new);
     let report = use_state(|| None::<Report>);
     let dragging = use_state(|| false);
+    // Fleet mode: the form is the template of a fleet's devices.
+    let fleet_on = use_state(|| false);
+    let fleet_form = use_state(FleetForm::default);
+    let fleet_outcome = use_memo(
+        (*fleet_on, (*fleet_form).clone(), model.0.doc.clone()),
+        |(on, form, doc)| {
+            on.then(|| {
+                let start = js_sys::Date::now();
+                let outcome = fleet::evaluate(form, doc);
+                (Rc::new(outcome), js_sys::Date::now() - start)
+            })
+        },
+    );
 
     {
         let focus = focus.clone();
@@ -78,9 +93,13 @@ pub(crate) fn app(props: &AppProps) -> Html {
         let model = model.clone();
         Callback::from(move |action: Action| model.dispatch(action))
     };
+    let field_errors = match &*fleet_outcome {
+        Some((outcome, _)) => outcome.field_errors(),
+        None => m.outcome.errors.clone(),
+    };
     let ctx = Ctx {
         doc: Rc::new(m.doc.clone()),
-        errors: Rc::new(m.outcome.errors.clone()),
+        errors: Rc::new(field_errors.clone()),
         locked: props.locked.clone(),
         dispatch,
     };
@@ -202,8 +221,7 @@ pub(crate) fn app(props: &AppProps) -> Html {
     let current = (*step).min(STEPS.len() - 1);
     let counts: Vec<usize> = (0..STEPS.len())
         .map(|i| {
-            m.outcome
-                .errors
+            field_errors
                 .iter()
                 .filter(|d| step_of(&d.path) == i)
                 .count()
@@ -229,10 +247,33 @@ pub(crate) fn app(props: &AppProps) -> Html {
         })
     };
     let class = classes!("wizard", dragging.then_some("dragging"));
+    let mode = |on: bool| {
+        let fleet_on = fleet_on.clone();
+        Callback::from(move |_: MouseEvent| fleet_on.set(on))
+    };
+    let on_fleet_form = {
+        let fleet_form = fleet_form.clone();
+        Callback::from(move |form: FleetForm| fleet_form.set(form))
+    };
+    let on_save = {
+        let embed = props.embed.clone();
+        let status = status.clone();
+        Callback::from(move |(kind, filename, text): Saved| {
+            save(&filename, &text);
+            status.set(format!("Downloaded {filename}."));
+            notify(&embed, kind, &filename, &text);
+        })
+    };
 
     html! {
         <div {class} ondragover={drop_zone.0} ondragleave={drop_zone.1} ondrop={drop_zone.2}>
             <div class="toolbar">
+                <div class="mode-switch" role="group" aria-label="What to make">
+                    <button type="button" id="mode-device" aria-pressed={(!*fleet_on).to_string()}
+                            onclick={mode(false)}>{ "One device" }</button>
+                    <button type="button" id="mode-fleet" aria-pressed={fleet_on.to_string()}
+                            onclick={mode(true)}>{ "Fleet" }</button>
+                </div>
                 <input type="file" id="import-file" accept=".yaml,.yml,.json,.toml"
                        onchange={on_pick} />
                 <label for="import-file" class="button">{ "Import a file" }</label>
@@ -245,6 +286,10 @@ pub(crate) fn app(props: &AppProps) -> Html {
             </div>
             if let Some(report) = &*report {
                 { report.view() }
+            }
+            if let Some((_, ms)) = &*fleet_outcome {
+                <FleetSettings form={(*fleet_form).clone()} on_change={on_fleet_form}
+                               checked_ms={Some(*ms)} />
             }
             <nav class="steps" aria-label="Steps">
                 <ol>
@@ -279,9 +324,14 @@ pub(crate) fn app(props: &AppProps) -> Html {
                         }
                     </div>
                 </form>
+                if let Some((fleet, _)) = &*fleet_outcome {
+                    <FleetResult outcome={fleet.clone()} form={(*fleet_form).clone()} {on_save}
+                                 on_focus={on_focus.clone()} status={(*status).clone()} />
+                } else {
                 <Preview {outcome} name={name} {on_download} {on_focus}
                          secrets={Rc::new(state::secret_values(&m.doc))}
                          status={(*status).clone()} />
+                }
             </div>
         </div>
     }

@@ -12,6 +12,7 @@
 #![cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 
 pub(crate) mod fields;
+pub(crate) mod fleet;
 pub(crate) mod highlight;
 pub(crate) mod state;
 

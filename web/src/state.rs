@@ -587,7 +587,7 @@ impl Outcome {
 /// Cuts a `---`-separated stream into its documents, pairing each with its kind and name. A
 /// line that is exactly `---` only ever opens a document: content inside block scalars is
 /// indented.
-fn split_stream(stream: &str, values: &[Value]) -> Vec<Document> {
+pub(crate) fn split_stream(stream: &str, values: &[Value]) -> Vec<Document> {
     let mut texts: Vec<String> = Vec::new();
     for line in stream.split_inclusive('\n') {
         if line.trim_end_matches('\n') == "---" || texts.is_empty() {

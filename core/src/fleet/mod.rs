@@ -21,7 +21,7 @@ use crate::devices::{Batch, Devices};
 use crate::diagnostic::Diagnostics;
 use crate::model::{self, EdgeDeviceFleet};
 use crate::validate::checks::is_dns_label;
-use crate::{Diagnostic, Error, Severity, Validated};
+use crate::{DeviceSpec, Diagnostic, Error, Severity, Validated};
 
 pub(crate) use unique::Seen;
 
@@ -46,8 +46,28 @@ pub fn parse_fleet(text: &str) -> Result<EdgeDeviceFleet, Error> {
 /// of its row.
 pub fn validate_fleet(fleet: &EdgeDeviceFleet) -> Result<Devices, Error> {
     let mut batch = Batch::default();
-    add(&mut batch, fleet, None);
+    add(&mut batch, fleet, None, false);
     batch.finish()
+}
+
+/// One row of a checked fleet: where it is in the document, and its device when the row's
+/// templates rendered and the device passed validation on its own (it may still clash with
+/// another row).
+#[derive(Debug, Clone)]
+pub struct FleetRow {
+    /// As messages name the row: `spec.inventoryCsv line 7`, `spec.inventory[2]`, `index 3`.
+    pub place: String,
+    /// The row's device.
+    pub spec: Option<DeviceSpec>,
+}
+
+/// [`validate_fleet`], and also each row with its device, for showing a fleet row by row even
+/// when some rows are bad. Every problem of a row has a path that starts with the row's place
+/// and `: `.
+pub fn check_fleet_rows(fleet: &EdgeDeviceFleet) -> (Vec<FleetRow>, Result<Devices, Error>) {
+    let mut batch = Batch::default();
+    let rows = add(&mut batch, fleet, None, true);
+    (rows, batch.finish())
 }
 
 /// Whether a parsed document is an edgevirt `EdgeDeviceFleet`.
@@ -59,7 +79,13 @@ pub(crate) fn is_fleet(value: &serde_json::Value) -> bool {
 }
 
 /// Adds the devices of `fleet` to `batch`; `document` is its position in a stream of several.
-pub(crate) fn add(batch: &mut Batch, fleet: &EdgeDeviceFleet, document: Option<usize>) {
+/// Returns the rows, with their devices when `keep_specs`.
+pub(crate) fn add(
+    batch: &mut Batch,
+    fleet: &EdgeDeviceFleet,
+    document: Option<usize>,
+    keep_specs: bool,
+) -> Vec<FleetRow> {
     let mut d = Diagnostics::default();
     check_fleet(fleet, &mut d);
     // The fleet's name, namespace and labels go into every device: when one is bad, each
@@ -73,12 +99,14 @@ pub(crate) fn add(batch: &mut Batch, fleet: &EdgeDeviceFleet, document: Option<u
     // The rows that could be read are expanded even after a bad one, so that every problem
     // shows at once; a bad template leaves nothing to expand.
     let Some(expander) = expander.filter(|_| fleet_ok) else {
-        return;
+        return Vec::new();
     };
     let count = rows.len();
     let mut expanded = Vec::with_capacity(count);
     let mut checked = Vec::with_capacity(count);
+    let mut out = Vec::with_capacity(count);
     for (i, row) in rows.iter().enumerate() {
+        let mut row_spec = None;
         let vars = row_variables(&fleet.metadata.name, i, count, row);
         let mut expand_d = Diagnostics::default();
         let mut check_d = Diagnostics::default();
@@ -93,15 +121,21 @@ pub(crate) fn add(batch: &mut Batch, fleet: &EdgeDeviceFleet, document: Option<u
             match outcome {
                 Ok(Validated { spec, warnings }) => {
                     check_d.items.extend(warnings);
+                    row_spec = keep_specs.then(|| spec.clone());
                     batch.add_spec(spec);
                 }
                 Err(error) => check_d.items.extend(error.diagnostics().iter().cloned()),
             }
         }
+        out.push(FleetRow {
+            place: row.place.clone(),
+            spec: row_spec,
+        });
         expanded.push(expand_d.items);
         checked.push(rendered.then_some(check_d.items));
     }
     batch.report(collapse(expanded, checked, &rows), document);
+    out
 }
 
 /// Where a row is, for messages about another device: `spec.inventory[2]`, or

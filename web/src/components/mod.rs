@@ -3,6 +3,7 @@
 
 pub(crate) mod blocks;
 pub(crate) mod field;
+pub(crate) mod fleet;
 pub(crate) mod preview;
 pub(crate) mod secret;
 
