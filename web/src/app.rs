@@ -258,8 +258,11 @@ pub(crate) fn app(props: &AppProps) -> Html {
     let on_save = {
         let embed = props.embed.clone();
         let status = status.clone();
-        Callback::from(move |(kind, filename, text): Saved| {
-            save(&filename, &text);
+        Callback::from(move |(kind, filename, text, parts): Saved| {
+            match parts {
+                Some(parts) => save_parts(&filename, &parts),
+                None => save(&filename, &text),
+            }
             status.set(format!("Downloaded {filename}."));
             notify(&embed, kind, &filename, &text);
         })
@@ -326,6 +329,7 @@ pub(crate) fn app(props: &AppProps) -> Html {
                 </form>
                 if let Some((fleet, _)) = &*fleet_outcome {
                     <FleetResult outcome={fleet.clone()} form={(*fleet_form).clone()} {on_save}
+                                 secrets={Rc::new(state::secret_values(&m.doc))}
                                  on_focus={on_focus.clone()} status={(*status).clone()} />
                 } else {
                 <Preview {outcome} name={name} {on_download} {on_focus}
@@ -369,13 +373,17 @@ fn focus_field(path: &str) {
 /// Offers `text` as a file download. The file is made in the page (a blob URL): nothing is sent
 /// anywhere.
 fn save(filename: &str, text: &str) {
+    save_parts(filename, &js_sys::Array::of1(&JsValue::from_str(text)));
+}
+
+/// [`save`] for a text given as JS strings, one after the other.
+fn save_parts(filename: &str, parts: &js_sys::Array) {
     let result = (|| -> Result<(), JsValue> {
         let window = web_sys::window().ok_or("no window")?;
         let document = window.document().ok_or("no document")?;
-        let parts = js_sys::Array::of1(&JsValue::from_str(text));
         let options = web_sys::BlobPropertyBag::new();
         options.set_type("application/yaml");
-        let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)?;
+        let blob = web_sys::Blob::new_with_str_sequence_and_options(parts, &options)?;
         let url = web_sys::Url::create_object_url_with_blob(&blob)?;
         let anchor: web_sys::HtmlAnchorElement = document.create_element("a")?.dyn_into()?;
         anchor.set_href(&url);
@@ -394,6 +402,18 @@ fn save(filename: &str, text: &str) {
 /// the embedding page's origin (from `document.referrer`, never `*`), and only when that origin
 /// is the page's own or one the deployment allowed.
 fn notify(embed: &Embed, kind: &str, filename: &str, text: &str) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let parent = window
+        .parent()
+        .ok()
+        .flatten()
+        .filter(|parent| !js_sys::Object::is(parent, &window));
+    // Nobody to tell: the text (megabytes for a fleet) is not copied into an event.
+    if embed.on_download.is_none() && parent.is_none() {
+        return;
+    }
     let event = js_sys::Object::new();
     let put = |key: &str, value: &str| {
         let _ = js_sys::Reflect::set(&event, &JsValue::from_str(key), &JsValue::from_str(value));
@@ -405,15 +425,9 @@ fn notify(embed: &Embed, kind: &str, filename: &str, text: &str) {
     if let Some(callback) = &embed.on_download {
         let _ = callback.call1(&JsValue::NULL, &event);
     }
-    let Some(window) = web_sys::window() else {
+    let Some(parent) = parent else {
         return;
     };
-    let Ok(Some(parent)) = window.parent() else {
-        return;
-    };
-    if js_sys::Object::is(&parent, &window) {
-        return;
-    }
     let own = window.location().origin().unwrap_or_default();
     let referrer = window.document().map(|d| d.referrer()).unwrap_or_default();
     let target = web_sys::Url::new(&referrer).map(|u| u.origin()).ok();

@@ -10,6 +10,7 @@ use yew::prelude::*;
 use super::{event_value, problem_text};
 use crate::fleet::{self, FleetForm, FleetOutcome, Source};
 use crate::highlight::{self, Class};
+use crate::state;
 
 #[derive(Properties, PartialEq)]
 pub(crate) struct SettingsProps {
@@ -143,8 +144,9 @@ pub(crate) fn fleet_settings(props: &SettingsProps) -> Html {
     }
 }
 
-/// A download the fleet result asks for: `(kind, filename, text)`.
-pub(crate) type Saved = (&'static str, String, String);
+/// A download the fleet result asks for: `(kind, filename, text, parts)`, where `parts` is the
+/// same text already handed to JS a slice at a time, when it was made so.
+pub(crate) type Saved = (&'static str, String, String, Option<js_sys::Array>);
 
 #[derive(Properties, PartialEq)]
 pub(crate) struct ResultProps {
@@ -155,6 +157,8 @@ pub(crate) struct ResultProps {
     /// Asks the form to show and focus the field at a path.
     pub(crate) on_focus: Callback<String>,
     pub(crate) status: AttrValue,
+    /// The secrets typed into the template: masked in the preview (the downloads hold them).
+    pub(crate) secrets: Rc<Vec<String>>,
 }
 
 /// The devices, their problems, one device's manifests, and the downloads.
@@ -204,7 +208,7 @@ pub(crate) fn fleet_result(props: &ResultProps) -> Html {
         let filename = fleet::fleet_filename(&props.form);
         Callback::from(move |_: MouseEvent| {
             if let Some(text) = &text {
-                on_save.emit(("fleet", filename.clone(), text.clone()));
+                on_save.emit(("fleet", filename.clone(), text.clone(), None));
             }
         })
     };
@@ -261,47 +265,7 @@ pub(crate) fn fleet_result(props: &ResultProps) -> Html {
                 </button>
                 <p class="status" role="status">{ props.status.clone() }</p>
             </section>
-            <div class="fleet-table-wrap" tabindex="0" role="region" aria-labelledby="fleet-devices-caption">
-                <table id="fleet-devices">
-                    <caption id="fleet-devices-caption">{ format!("Devices ({})", rows.len()) }</caption>
-                    <thead>
-                        <tr>
-                            <th scope="col">{ "Row" }</th>
-                            <th scope="col">{ "Name" }</th>
-                            <th scope="col">{ "Namespace" }</th>
-                            <th scope="col">{ "Hostname / registration ID" }</th>
-                            <th scope="col">{ "Problems" }</th>
-                        </tr>
-                    </thead>
-                    <tbody>
-                        { for rows.iter().enumerate().map(|(i, row)| {
-                            let spec = row.spec.as_ref();
-                            let id_text = spec.map(|s| match s.registration_id() {
-                                Some(reg) if reg != s.hostname() => format!("{} / {reg}", s.hostname()),
-                                _ => s.hostname().to_owned(),
-                            }).unwrap_or_default();
-                            let class = classes!((row.errors() > 0).then_some("bad"));
-                            html! {
-                                <tr {class} id={format!("fleet-row-{i}")} data-place={row.place.clone()}>
-                                    <th scope="row">{ row.label().to_owned() }</th>
-                                    <td class="name">{ spec.map(|s| s.name().to_owned()).unwrap_or_default() }</td>
-                                    <td>{ spec.and_then(|s| s.namespace()).unwrap_or("").to_owned() }</td>
-                                    <td>{ id_text }</td>
-                                    <td class="row-problems">
-                                        if !row.problems.is_empty() {
-                                            <ul>
-                                                { for row.problems.iter().map(|d| html! {
-                                                    <li>{ format!("{}: {}: {}", row.place, d.path, problem_text(d)) }</li>
-                                                }) }
-                                            </ul>
-                                        }
-                                    </td>
-                                </tr>
-                            }
-                        }) }
-                    </tbody>
-                </table>
-            </div>
+            <FleetTable outcome={outcome.clone()} />
             <div class="field fleet-choose">
                 <label for="fleet-preview-device">{ "Preview the manifests of" }</label>
                 <select id="fleet-preview-device" onchange={on_choose}>
@@ -315,6 +279,9 @@ pub(crate) fn fleet_result(props: &ResultProps) -> Html {
                     }) }
                 </select>
             </div>
+            if !props.secrets.is_empty() {
+                <p class="status">{ "Secrets are masked here; the downloads hold them." }</p>
+            }
             <div class="tabs" role="tablist" aria-label="Rendered documents">
                 { for kinds.iter().map(|kind| {
                     let active = *kind == selected;
@@ -336,9 +303,64 @@ pub(crate) fn fleet_result(props: &ResultProps) -> Html {
             <pre id="preview-panel" role="tabpanel" tabindex="0"
                  aria-labelledby={(!selected.is_empty()).then(|| format!("tab-{selected}"))}
                  aria-label={selected.is_empty().then_some("No device to preview")}>
-                <code>{ highlighted(&body) }</code>
+                <code>{ highlighted(&state::mask(&body, &props.secrets)) }</code>
             </pre>
         </aside>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct TableProps {
+    outcome: Rc<FleetOutcome>,
+}
+
+/// The devices and their problems. Its own component: a thousand rows are drawn again only when
+/// the fleet changes, not on a download's status or the preview's tab.
+#[function_component(FleetTable)]
+fn fleet_table(props: &TableProps) -> Html {
+    let rows = &props.outcome.rows;
+    html! {
+    <div class="fleet-table-wrap" tabindex="0" role="region" aria-labelledby="fleet-devices-caption">
+        <table id="fleet-devices">
+            <caption id="fleet-devices-caption">{ format!("Devices ({})", rows.len()) }</caption>
+            <thead>
+                <tr>
+                    <th scope="col">{ "Row" }</th>
+                    <th scope="col">{ "Name" }</th>
+                    <th scope="col">{ "Namespace" }</th>
+                    <th scope="col">{ "Hostname / registration ID" }</th>
+                    <th scope="col">{ "Problems" }</th>
+                </tr>
+            </thead>
+            <tbody>
+                { for rows.iter().enumerate().map(|(i, row)| {
+                    let spec = row.spec.as_ref();
+                    let id_text = spec.map(|s| match s.registration_id() {
+                        Some(reg) if reg != s.hostname() => format!("{} / {reg}", s.hostname()),
+                        _ => s.hostname().to_owned(),
+                    }).unwrap_or_default();
+                    let class = classes!((row.errors() > 0).then_some("bad"));
+                    html! {
+                        <tr {class} id={format!("fleet-row-{i}")} data-place={row.place.clone()}>
+                            <th scope="row">{ row.label().to_owned() }</th>
+                            <td class="name">{ spec.map(|s| s.name().to_owned()).unwrap_or_default() }</td>
+                            <td>{ spec.and_then(|s| s.namespace()).unwrap_or("").to_owned() }</td>
+                            <td>{ id_text }</td>
+                            <td class="row-problems">
+                                if !row.problems.is_empty() {
+                                    <ul>
+                                        { for row.problems.iter().map(|d| html! {
+                                            <li>{ format!("{}: {}: {}", row.place, d.path, problem_text(d)) }</li>
+                                        }) }
+                                    </ul>
+                                }
+                            </td>
+                        </tr>
+                    }
+                }) }
+            </tbody>
+        </table>
+    </div>
     }
 }
 
@@ -373,13 +395,19 @@ fn fleet_download(props: &DownloadProps) -> Html {
                 };
                 let total = specs.len();
                 let mut text = String::new();
+                // Each slice goes to JS as it is made: the file is a Blob of the slices, so no
+                // frame has to copy megabytes at the end.
+                let parts = js_sys::Array::new();
                 for (i, slice) in specs.chunks(SLICE).enumerate() {
                     progress.set(Some((i * SLICE, total)));
                     next_task().await;
+                    let start = text.len();
                     fleet::render_slice(slice, &mut text);
+                    parts.push(&JsValue::from_str(&text[start..]));
                 }
                 progress.set(None);
-                on_save.emit(("manifests", filename, text));
+                next_task().await;
+                on_save.emit(("manifests", filename, text, Some(parts)));
             });
         })
     };

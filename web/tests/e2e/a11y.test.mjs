@@ -195,3 +195,37 @@ test("the wizard is usable at 360 px: no step scrolls sideways", async () => {
   }
   await context.close();
 });
+
+test("fleet mode: every control is named and axe-core finds no serious or critical violation", async () => {
+  const context = await h.newContext(browser, { bypassCSP: true });
+  const { page } = await h.openWizard(context, `${server.base}/index.html`);
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("DOM.enable");
+  await cdp.send("Accessibility.enable");
+  await page.addScriptTag({ content: readFileSync(h.toolFile("axe-core/axe.min.js"), "utf8") });
+  await page.click("#mode-fleet");
+  await page.fill("#f-metadata-name", "{{ name }}");
+  // A duplicate row, so that the table shows a problem.
+  await page.fill("#fleet-csv", "name\nedge-01\nedge-01\n");
+  await page.waitForSelector("#fleet-row-1.bad");
+  const found = [];
+  for (const source of ["csv", "count"]) {
+    await page.check(`#fleet-source-${source}`);
+    await h.expandAll(page);
+    const { unnamed } = await unnamedControls(cdp);
+    assert.deepEqual(unnamed, [], `fleet mode, devices from ${source}: controls without a name`);
+    const violations = await page.evaluate(async () => {
+      const result = await window.axe.run(document);
+      return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help,
+        nodes: v.nodes.map((n) => n.target.join(" ")) }));
+    });
+    for (const v of violations) {
+      console.log(`axe fleet (${source}): ${v.impact} ${v.id}: ${v.help}: ${v.nodes.join(", ")}`);
+      found.push(v);
+    }
+    await h.shot(page, `a11y-fleet-${source}`);
+  }
+  const blocking = found.filter((v) => v.impact === "serious" || v.impact === "critical");
+  assert.deepEqual(blocking, [], "serious or critical axe violations in fleet mode");
+  await context.close();
+});
