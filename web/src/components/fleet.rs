@@ -318,8 +318,27 @@ struct TableProps {
 /// the fleet changes, not on a download's status or the preview's tab.
 #[function_component(FleetTable)]
 fn fleet_table(props: &TableProps) -> Html {
+    let show_all = use_state(|| false);
     let rows = &props.outcome.rows;
+    let shown = rows
+        .iter()
+        .enumerate()
+        .filter(|(i, row)| *show_all || *i < TABLE_ROWS || !row.problems.is_empty());
+    let hidden = rows.len() - shown.clone().count();
+    let on_show_all = {
+        let show_all = show_all.clone();
+        Callback::from(move |_: MouseEvent| show_all.set(true))
+    };
     html! {
+    <>
+    if hidden > 0 {
+        <p class="hint" id="fleet-table-note">
+            { format!("The table shows the first {TABLE_ROWS} devices and every device with a problem. ") }
+            <button type="button" id="fleet-show-all" onclick={on_show_all}>
+                { format!("Show all {} devices", rows.len()) }
+            </button>
+        </p>
+    }
     <div class="fleet-table-wrap" tabindex="0" role="region" aria-labelledby="fleet-devices-caption">
         <table id="fleet-devices">
             <caption id="fleet-devices-caption">{ format!("Devices ({})", rows.len()) }</caption>
@@ -333,7 +352,7 @@ fn fleet_table(props: &TableProps) -> Html {
                 </tr>
             </thead>
             <tbody>
-                { for rows.iter().enumerate().map(|(i, row)| {
+                { for shown.map(|(i, row)| {
                     let spec = row.spec.as_ref();
                     let id_text = spec.map(|s| match s.registration_id() {
                         Some(reg) if reg != s.hostname() => format!("{} / {reg}", s.hostname()),
@@ -361,8 +380,13 @@ fn fleet_table(props: &TableProps) -> Html {
             </tbody>
         </table>
     </div>
+    </>
     }
 }
+
+/// Rows the table draws before "Show all": drawing a thousand on every keystroke would hold
+/// up the page.
+const TABLE_ROWS: usize = 100;
 
 #[derive(Properties, PartialEq)]
 struct DownloadProps {

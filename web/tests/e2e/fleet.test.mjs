@@ -215,6 +215,12 @@ test(`measurement: a fleet of ${ROWS} CSV rows`, async () => {
   assert.ok(manifests.text === rendered, "1,000 devices: byte-identical to `edgevirt render`");
   assert.deepEqual(problems, []);
 
+  // The table draws the first 100 rows (and every row with a problem) until asked for all.
+  assert.equal(await page.locator("#fleet-devices tbody tr").count(), 100);
+  await page.click("#fleet-show-all");
+  await page.waitForSelector(`#fleet-row-${ROWS - 1}`);
+  assert.equal(await page.locator("#fleet-devices tbody tr").count(), ROWS);
+
   const data = {
     rows: ROWS,
     validationMs: checkedMs,
