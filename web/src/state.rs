@@ -817,6 +817,7 @@ mod tests {
         assert!(!may_receive("null", "null", &[]));
         assert!(!may_receive("", own, &allowed));
     }
+
     #[test]
     fn the_preview_masks_every_typed_secret() {
         let mut doc = new_device();
