@@ -372,6 +372,20 @@ fn extism_post_renderer_in_helm_4_1_4() {
     );
 }
 
+/// `helm template` of the chart with the values file `values` and `--post-renderer edgevirt`.
+fn template_with_post_renderer(f: &Fixture, values: &Path) -> String {
+    let values = values.to_str().expect("UTF-8 path");
+    f.helm.ok(&[
+        "template",
+        "edge",
+        chart_path(),
+        "-f",
+        values,
+        "--post-renderer",
+        "edgevirt",
+    ])
+}
+
 /// The `values.yaml` the wizard offers for a device (`edgevirt_core::chart_values_yaml`) installs
 /// that device: through the chart and the post-renderer it gives the documents `edgevirt render`
 /// gives for the device itself.
@@ -382,11 +396,7 @@ fn chart_values_of_one_device_render_like_the_device() {
         let device = edgevirt_core::parse_device(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
         let path = scratch("helm4-one-device").join("values.yaml");
         std::fs::write(&path, edgevirt_core::chart_values_yaml(&device)).expect("write values");
-        let values = path.to_str().expect("UTF-8 path");
-        let args = ["template", "edge", chart_path(), "-f", values];
-        let out = f
-            .helm
-            .ok(&[&args[..], &["--post-renderer", "edgevirt"]].concat());
+        let out = template_with_post_renderer(f, &path);
         let direct = support::render_each([text.as_str()]);
         assert_same_documents(&out, &direct, &format!("{name} through values.yaml"));
     }
@@ -408,11 +418,7 @@ fn a_fleet_in_the_values_renders_like_the_fleet() {
         let path = scratch("helm4-fleet").join("values.yaml");
         let values = serde_json::json!({ "fleets": [fleet] });
         std::fs::write(&path, values.to_string()).expect("write values");
-        let values = path.to_str().expect("UTF-8 path");
-        let args = ["template", "edge", chart_path(), "-f", values];
-        let out = f
-            .helm
-            .ok(&[&args[..], &["--post-renderer", "edgevirt"]].concat());
+        let out = template_with_post_renderer(f, &path);
         let direct = support::render_each([text.as_str()]);
         assert_same_documents(&out, &direct, &format!("{case} through the chart"));
         assert_valid(&out, case);

@@ -7,10 +7,9 @@ use std::rc::Rc;
 use wasm_bindgen::{JsCast, JsValue};
 use yew::prelude::*;
 
+use super::preview::DocumentTabs;
 use super::{event_value, problem_text};
 use crate::fleet::{self, FleetForm, FleetOutcome, Source};
-use crate::highlight::{self, Class};
-use crate::state;
 
 #[derive(Properties, PartialEq)]
 pub(crate) struct SettingsProps {
@@ -165,7 +164,6 @@ pub(crate) struct ResultProps {
 #[function_component(FleetResult)]
 pub(crate) fn fleet_result(props: &ResultProps) -> Html {
     let chosen = use_state(|| 0usize);
-    let tab = use_state(|| "VirtualMachine".to_owned());
     let outcome = &props.outcome;
     let rows = &outcome.rows;
     let chosen_row = (*chosen).min(rows.len().saturating_sub(1));
@@ -178,22 +176,6 @@ pub(crate) fn fleet_result(props: &ResultProps) -> Html {
             .map(fleet::device_documents)
             .unwrap_or_default()
     });
-    let mut kinds: Vec<&str> = Vec::new();
-    for d in documents.iter() {
-        if !kinds.contains(&d.kind.as_str()) {
-            kinds.push(&d.kind);
-        }
-    }
-    let selected = if kinds.contains(&tab.as_str()) {
-        tab.as_str()
-    } else {
-        kinds.first().copied().unwrap_or("")
-    };
-    let body: String = documents
-        .iter()
-        .filter(|d| d.kind == selected)
-        .map(|d| d.yaml.as_str())
-        .collect();
     let on_choose = {
         let chosen = chosen.clone();
         Callback::from(move |e: Event| {
@@ -279,32 +261,7 @@ pub(crate) fn fleet_result(props: &ResultProps) -> Html {
                     }) }
                 </select>
             </div>
-            if !props.secrets.is_empty() {
-                <p class="status">{ "Secrets are masked here; the downloads hold them." }</p>
-            }
-            <div class="tabs" role="tablist" aria-label="Rendered documents">
-                { for kinds.iter().map(|kind| {
-                    let active = *kind == selected;
-                    let count = documents.iter().filter(|d| d.kind == *kind).count();
-                    let pick = {
-                        let tab = tab.clone();
-                        let kind = (*kind).to_owned();
-                        Callback::from(move |_: MouseEvent| tab.set(kind.clone()))
-                    };
-                    let text = if count > 1 { format!("{kind} ({count})") } else { (*kind).to_owned() };
-                    html! {
-                        <button type="button" role="tab" id={format!("tab-{kind}")}
-                                aria-selected={if active { "true" } else { "false" }}
-                                aria-controls="preview-panel"
-                                onclick={pick}>{ text }</button>
-                    }
-                }) }
-            </div>
-            <pre id="preview-panel" role="tabpanel" tabindex="0"
-                 aria-labelledby={(!selected.is_empty()).then(|| format!("tab-{selected}"))}
-                 aria-label={selected.is_empty().then_some("No device to preview")}>
-                <code>{ highlighted(&state::mask(&body, &props.secrets)) }</code>
-            </pre>
+            <DocumentTabs documents={documents.clone()} secrets={props.secrets.clone()} />
         </aside>
     }
 }
@@ -463,15 +420,4 @@ async fn next_task() {
         }
     });
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
-}
-
-/// The preview text as coloured spans (see [`highlight`]).
-fn highlighted(text: &str) -> Html {
-    highlight::spans(text)
-        .into_iter()
-        .map(|(class, part)| match class {
-            Class::Plain => html! { { part.to_owned() } },
-            _ => html! { <span class={class.css()}>{ part.to_owned() }</span> },
-        })
-        .collect()
 }

@@ -6,8 +6,7 @@ use yew::prelude::*;
 
 use super::problem_text;
 use crate::highlight::{self, Class};
-use crate::state;
-use crate::state::Outcome;
+use crate::state::{self, Document, Outcome};
 
 /// What a download button asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,30 +38,13 @@ const DEVICE_TAB: &str = "EdgeDevice";
 
 #[function_component(Preview)]
 pub(crate) fn preview(props: &PreviewProps) -> Html {
-    let tab = use_state(|| "VirtualMachine".to_owned());
     let outcome = &props.outcome;
-    let mut kinds: Vec<&str> = Vec::new();
-    for d in &outcome.documents {
-        if !kinds.contains(&d.kind.as_str()) {
-            kinds.push(&d.kind);
-        }
-    }
-    kinds.push(DEVICE_TAB);
-    let selected = if kinds.contains(&tab.as_str()) {
-        tab.as_str()
-    } else {
-        kinds[0]
-    };
-    let body: String = if selected == DEVICE_TAB {
-        outcome.device_yaml.clone().unwrap_or_default()
-    } else {
-        outcome
-            .documents
-            .iter()
-            .filter(|d| d.kind == selected)
-            .map(|d| d.yaml.as_str())
-            .collect()
-    };
+    let mut documents = outcome.documents.clone();
+    documents.push(Document {
+        kind: DEVICE_TAB.to_owned(),
+        name: String::new(),
+        yaml: outcome.device_yaml.clone().unwrap_or_default(),
+    });
     let errors = outcome.errors.len();
     let blocked = outcome.manifests_yaml.is_none();
     let download = |what: Download| {
@@ -133,10 +115,47 @@ pub(crate) fn preview(props: &PreviewProps) -> Html {
                     <p id="download-reason" class="reason">{ reason }</p>
                 }
             </section>
+            <DocumentTabs documents={Rc::new(documents)} secrets={props.secrets.clone()} />
+        </aside>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub(crate) struct DocumentTabsProps {
+    /// The documents to show, a tab per kind (documents of one kind share their tab).
+    pub(crate) documents: Rc<Vec<Document>>,
+    /// Secrets typed into the form: masked here (the downloads hold them).
+    pub(crate) secrets: Rc<Vec<String>>,
+}
+
+/// The rendered documents, a tab per kind, coloured (see [`highlight`]) and with the typed
+/// secrets masked.
+#[function_component(DocumentTabs)]
+pub(crate) fn document_tabs(props: &DocumentTabsProps) -> Html {
+    let tab = use_state(|| "VirtualMachine".to_owned());
+    let documents = &props.documents;
+    let mut kinds: Vec<&str> = Vec::new();
+    for d in documents.iter() {
+        if !kinds.contains(&d.kind.as_str()) {
+            kinds.push(&d.kind);
+        }
+    }
+    let selected = if kinds.contains(&tab.as_str()) {
+        tab.as_str()
+    } else {
+        kinds.first().copied().unwrap_or("")
+    };
+    let body: String = documents
+        .iter()
+        .filter(|d| d.kind == selected)
+        .map(|d| d.yaml.as_str())
+        .collect();
+    html! {
+        <>
             <div class="tabs" role="tablist" aria-label="Rendered documents">
                 { for kinds.iter().map(|kind| {
                     let active = *kind == selected;
-                    let count = outcome.documents.iter().filter(|d| d.kind == *kind).count();
+                    let count = documents.iter().filter(|d| d.kind == *kind).count();
                     let pick = {
                         let tab = tab.clone();
                         let kind = (*kind).to_owned();
@@ -155,12 +174,15 @@ pub(crate) fn preview(props: &PreviewProps) -> Html {
                 <p class="status">{ "Secrets are masked here; the downloads hold them." }</p>
             }
             <pre id="preview-panel" role="tabpanel" tabindex="0"
-                 aria-labelledby={format!("tab-{selected}")}><code>{ highlighted(&state::mask(&body, &props.secrets)) }</code></pre>
-        </aside>
+                 aria-labelledby={(!selected.is_empty()).then(|| format!("tab-{selected}"))}
+                 aria-label={selected.is_empty().then_some("No device to preview")}>
+                <code>{ highlighted(&state::mask(&body, &props.secrets)) }</code>
+            </pre>
+        </>
     }
 }
 
-/// The preview text as coloured spans (see [`highlight`]).
+/// The preview text as coloured spans.
 fn highlighted(text: &str) -> Html {
     highlight::spans(text)
         .into_iter()
