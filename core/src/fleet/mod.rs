@@ -148,22 +148,7 @@ fn place(document: Option<usize>, row: &str) -> String {
 }
 
 fn check_fleet(fleet: &EdgeDeviceFleet, d: &mut Diagnostics) {
-    if fleet.api_version != model::API_VERSION {
-        d.error(
-            "apiVersion",
-            Some(&fleet.api_version),
-            "is not supported",
-            &format!("expected {}", model::API_VERSION),
-        );
-    }
-    if fleet.kind != model::FLEET_KIND {
-        d.error(
-            "kind",
-            Some(&fleet.kind),
-            "is not supported",
-            "expected EdgeDeviceFleet",
-        );
-    }
+    crate::validate::check_type(&fleet.api_version, &fleet.kind, model::FLEET_KIND, d);
     let name = &fleet.metadata.name;
     if !is_dns_label(name, 63) {
         d.error(

@@ -59,27 +59,32 @@ pub(crate) fn validate_with(
     }
 }
 
+/// Reports an `apiVersion` other than edgevirt's, and a `kind` other than `expected`.
+pub(crate) fn check_type(api_version: &str, kind: &str, expected: &str, d: &mut Diagnostics) {
+    if api_version != model::API_VERSION {
+        d.error(
+            "apiVersion",
+            Some(api_version),
+            "is not supported",
+            &format!("expected {}", model::API_VERSION),
+        );
+    }
+    if kind != expected {
+        d.error(
+            "kind",
+            Some(kind),
+            "is not supported",
+            &format!("expected {expected}"),
+        );
+    }
+}
+
 fn check_device(
     device: &EdgeDevice,
     row: Option<&minijinja::Value>,
     d: &mut Diagnostics,
 ) -> Option<DeviceSpec> {
-    if device.api_version != model::API_VERSION {
-        d.error(
-            "apiVersion",
-            Some(&device.api_version),
-            "is not supported",
-            &format!("expected {}", model::API_VERSION),
-        );
-    }
-    if device.kind != model::KIND {
-        d.error(
-            "kind",
-            Some(&device.kind),
-            "is not supported",
-            "expected EdgeDevice",
-        );
-    }
+    check_type(&device.api_version, &device.kind, model::KIND, d);
     let name = check_name(&device.metadata, d);
     // Hostname and registration ID default to the name; a bad name is reported once, here.
     let defaults_name = if d.has_errors() {
