@@ -1,23 +1,12 @@
 // Accessibility of the wizard: the steps by keyboard, an accessible name for every control (as
 // Chromium computes it), axe-core on every step, and a 360 px wide screen.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as h from "./harness.mjs";
 
-let browser;
-let server;
-
-before(async () => {
-  browser = await h.launch();
-  server = await h.serve();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const session = h.session();
 
 const STEPS = 5;
 
@@ -46,8 +35,8 @@ async function tabUntil(page, done, limit = 40) {
 }
 
 test("the steps are reached and switched with Tab and Enter", async () => {
-  const context = await h.newContext(browser);
-  const { page } = await h.openWizard(context, `${server.base}/index.html`);
+  const context = await h.newContext(session.browser);
+  const { page } = await session.open(context);
   await page.evaluate(() => document.activeElement?.blur());
 
   // From the top of the page to the third step's button, then Enter.
@@ -98,8 +87,8 @@ async function unnamedControls(cdp) {
 }
 
 test("every form control has an accessible name, on every step and in every mode", async () => {
-  const context = await h.newContext(browser);
-  const { page } = await h.openWizard(context, `${server.base}/index.html`);
+  const context = await h.newContext(session.browser);
+  const { page } = await session.open(context);
   const cdp = await context.newCDPSession(page);
   await cdp.send("DOM.enable");
   await cdp.send("Accessibility.enable");
@@ -145,8 +134,8 @@ test("every form control has an accessible name, on every step and in every mode
 test("axe-core finds no serious or critical violation on any step", async () => {
   // The page's policy forbids inline scripts, so axe is injected in a context that ignores
   // the policy; only this test uses it.
-  const context = await h.newContext(browser, { bypassCSP: true });
-  const { page } = await h.openWizard(context, `${server.base}/index.html`);
+  const context = await h.newContext(session.browser, { bypassCSP: true });
+  const { page } = await session.open(context);
   await page.addScriptTag({ content: readFileSync(h.toolFile("axe-core/axe.min.js"), "utf8") });
   const found = [];
   for (let step = 1; step <= STEPS; step++) {
@@ -176,8 +165,8 @@ test("axe-core finds no serious or critical violation on any step", async () => 
 });
 
 test("the wizard is usable at 360 px: no step scrolls sideways", async () => {
-  const context = await h.newContext(browser, { viewport: { width: 360, height: 800 } });
-  const { page } = await h.openWizard(context, `${server.base}/index.html`);
+  const context = await h.newContext(session.browser, { viewport: { width: 360, height: 800 } });
+  const { page } = await session.open(context);
   // A problem is listed with its long field path before anything is filled in.
   assert.ok((await page.locator("section.problems li").count()) > 0);
   for (let step = 1; step <= STEPS; step++) {
@@ -197,8 +186,8 @@ test("the wizard is usable at 360 px: no step scrolls sideways", async () => {
 });
 
 test("fleet mode: every control is named and axe-core finds no serious or critical violation", async () => {
-  const context = await h.newContext(browser, { bypassCSP: true });
-  const { page } = await h.openWizard(context, `${server.base}/index.html`);
+  const context = await h.newContext(session.browser, { bypassCSP: true });
+  const { page } = await session.open(context);
   const cdp = await context.newCDPSession(page);
   await cdp.send("DOM.enable");
   await cdp.send("Accessibility.enable");

@@ -6,31 +6,18 @@
 // Also a measurement (reported, not pass/fail; $EDGEVIRT_E2E_OUT/fleet-1000.*): with 1,000 CSV
 // rows, how long checking every row takes in the page, and the longest frame while one edit is
 // shown and while every device's manifests are rendered for the download.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import * as h from "./harness.mjs";
 
-let browser;
-let server;
-let context;
-
-before(async () => {
-  browser = await h.launch();
-  server = await h.serve();
-  context = await h.newContext(browser);
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const session = h.session();
 
 const p = "#f-spec-iotEdge-provisioning-";
 
 /** Opens the wizard in fleet mode with a DPS group-enrollment template named by `{{ name }}`. */
 async function openFleet(name) {
-  const opened = await h.openWizard(context, `${server.base}/index.html`);
+  const opened = await session.open();
   const { page } = opened;
   await page.click("#mode-fleet");
   assert.equal(await page.getAttribute("#mode-fleet", "aria-pressed"), "true");

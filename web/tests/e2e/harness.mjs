@@ -5,6 +5,7 @@
 // $CARGO_TARGET_DIR/release/edgevirt), EDGEVIRT_WEB_TOOLS (where playwright-core and axe-core
 // are installed, default /opt/edgevirt-web-tools), CHROMIUM (default /usr/bin/chromium),
 // EDGEVIRT_E2E_OUT (screenshots, downloads and measurements; default $CARGO_TARGET_DIR/e2e).
+import { before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
 import { createServer } from "node:http";
@@ -108,6 +109,30 @@ export function serve(root = dist, extra = {}) {
       done({ base, requests, extra, close: () => new Promise((closed) => server.close(closed)) });
     });
   });
+}
+
+/**
+ * Starts Chromium, the page server and a browser context before the tests of the calling file,
+ * and closes them after. Returns `{browser, server, context}`, filled in once started, and
+ * `open(context)`, which opens the wizard (see `openWizard`) in `context`, by default that one.
+ */
+export function session() {
+  const s = {
+    browser: null,
+    server: null,
+    context: null,
+    open: (context = s.context) => openWizard(context, `${s.server.base}/index.html`),
+  };
+  before(async () => {
+    s.browser = await launch();
+    s.server = await serve();
+    s.context = await newContext(s.browser);
+  });
+  after(async () => {
+    await s.browser?.close();
+    await s.server?.close();
+  });
+  return s;
 }
 
 /**

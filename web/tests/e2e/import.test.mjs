@@ -1,26 +1,13 @@
 // Importing files into the wizard (#import-file): real IoT Edge config.toml files from
 // tests/aziot-samples/ and an EdgeDevice with a key the model does not know. What the wizard
 // makes of each is compared with what `edgevirt import` and `edgevirt validate` make of it.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as h from "./harness.mjs";
 
-let browser;
-let server;
-let context;
-
-before(async () => {
-  browser = await h.launch();
-  server = await h.serve();
-  context = await h.newContext(browser);
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const session = h.session();
 
 const samples = join(h.repo, "tests/aziot-samples/iotedge");
 
@@ -32,7 +19,7 @@ test("a real config.toml that edgevirt carries prefills the form as `edgevirt im
   const imported = h.cli("import", file);
   assert.equal(imported.status, 0, `edgevirt import: ${imported.stderr}`);
 
-  const { page, problems } = await h.openWizard(context, `${server.base}/index.html`);
+  const { page, problems } = await session.open();
   await page.setInputFiles("#import-file", file);
   const report = page.locator("section.import-report");
   await report.waitFor();
@@ -69,7 +56,7 @@ test("a real config.toml that edgevirt refuses is not loaded, and each key is na
   const refusedKeys = errorPaths(imported.stderr);
   assert.ok(refusedKeys.length >= 2, imported.stderr);
 
-  const { page } = await h.openWizard(context, `${server.base}/index.html`);
+  const { page } = await session.open();
   await page.fill("#f-metadata-name", "kept-edge-01");
   await page.setInputFiles("#import-file", file);
   const report = page.locator("section.import-report.refused");
@@ -107,7 +94,7 @@ test("an EdgeDevice with unknown keys loads without them and lists each one", as
   assert.equal(validated.status, 1, "the CLI does not accept the unknown keys");
   assert.deepEqual(errorPaths(validated.stderr).sort(), ["metadata.colour", "spec.vm.turbo"]);
 
-  const { page, problems } = await h.openWizard(context, `${server.base}/index.html`);
+  const { page, problems } = await session.open();
   await page.setInputFiles("#import-file", file);
   const report = page.locator("section.import-report");
   await report.waitFor();

@@ -2,22 +2,11 @@
 // keystroke.*), not pass/fail thresholds: how long a fresh page takes until its form can be typed
 // into (and until the first frame that shows it), and how long the preview takes to show a
 // keystroke.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as h from "./harness.mjs";
 
-let browser;
-let server;
-
-before(async () => {
-  browser = await h.launch();
-  server = await h.serve();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const session = h.session();
 
 const LOADS = 5;
 const EDITS = 100;
@@ -27,7 +16,7 @@ test(`time to an interactive form, ${LOADS} cold loads`, async () => {
   const runs = [];
   for (let i = 0; i < LOADS; i++) {
     // A new context each time: no cache, as a first visit.
-    const context = await h.newContext(browser);
+    const context = await h.newContext(session.browser);
     // Notes the moment the name field is in the page and laid out, from inside the page, so
     // the driver's polling does not count.
     await context.addInitScript(() => {
@@ -40,7 +29,7 @@ test(`time to an interactive form, ${LOADS} cold loads`, async () => {
       });
       observer.observe(document, { childList: true, subtree: true });
     });
-    const { page, problems } = await h.openWizard(context, `${server.base}/index.html`);
+    const { page, problems } = await session.open(context);
     await page.waitForFunction(() => window.__interactive !== undefined);
     // web/boot.js marks the first animation frame that has the form in it.
     await page.waitForFunction(() => performance.getEntriesByName("edgevirt-interactive").length > 0);
@@ -77,8 +66,8 @@ test(`time to an interactive form, ${LOADS} cold loads`, async () => {
 });
 
 test(`keystroke to updated preview, ${EDITS} edits`, async () => {
-  const context = await h.newContext(browser);
-  const { page, problems } = await h.openWizard(context, `${server.base}/index.html`);
+  const context = await h.newContext(session.browser);
+  const { page, problems } = await session.open(context);
   await page.fill("#f-spec-iotEdge-provisioning-manual-connectionString-value", "HostName=h;DeviceId=d;SharedAccessKey=a2V5");
   await page.fill("#f-metadata-name", "bench");
   await page.waitForSelector("#preview-panel:has-text('name: bench')");

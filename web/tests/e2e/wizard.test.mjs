@@ -5,25 +5,12 @@
 //
 // What the wizard downloads is checked against the native CLI: the manifests file must be byte
 // for byte what `edgevirt render` prints for the downloaded EdgeDevice.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import * as h from "./harness.mjs";
 
-let browser;
-let server;
-let context;
-
-before(async () => {
-  browser = await h.launch();
-  server = await h.serve();
-  context = await h.newContext(browser);
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const session = h.session();
 
 const p = "#f-spec-iotEdge-provisioning-";
 
@@ -84,7 +71,7 @@ const modes = [
 
 for (const { mode, name, fill, device: expected } of modes) {
   test(`provisioning "${mode}": the download is what the CLI renders`, async () => {
-    const { page, problems } = await h.openWizard(context, `${server.base}/index.html`);
+    const { page, problems } = await session.open();
     await page.fill("#f-metadata-name", name);
     await page.selectOption("#f-spec-iotEdge-provisioning", mode);
     await fill(page);
@@ -98,7 +85,7 @@ for (const { mode, name, fill, device: expected } of modes) {
 }
 
 test("a DPS device through every step, with a bad memory value on the way", async () => {
-  const { page, problems } = await h.openWizard(context, `${server.base}/index.html`);
+  const { page, problems } = await session.open();
   await h.shot(page, "step-1-start");
 
   // Step 1: name and provisioning.
@@ -177,7 +164,7 @@ function yamlToJson(...files) {
 }
 
 test("a problem's link shows its step and focuses its field, opening a folded section", async () => {
-  const { page } = await h.openWizard(context, `${server.base}/index.html`);
+  const { page } = await session.open();
   await page.fill("#f-metadata-name", "focus-edge-01");
   await page.fill(`${p}manual-connectionString-value`, "HostName=h.azure-devices.net;DeviceId=d;SharedAccessKey=a2V5");
   await h.goToStep(page, 2);
