@@ -10,7 +10,7 @@ use crate::diagnostic::Diagnostics;
 use crate::fleet::Seen;
 use crate::model::EdgeDevice;
 use crate::spec::DeviceSpec;
-use crate::{Diagnostic, Error, Manifests, Rendered, Severity, Validated};
+use crate::{Diagnostic, Error, Limits, Manifests, Rendered, Severity, Validated};
 
 /// Checked devices, ready to render, and the warnings found on the way.
 #[derive(Debug, Clone, Default)]
@@ -61,9 +61,22 @@ pub(crate) struct Batch {
     devices: Devices,
     errors: Vec<Diagnostic>,
     seen: Seen,
+    limits: Limits,
 }
 
 impl Batch {
+    pub(crate) fn new(limits: &Limits) -> Self {
+        Batch {
+            limits: *limits,
+            ..Batch::default()
+        }
+    }
+
+    /// The limits the devices are checked within.
+    pub(crate) fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
     /// Checks a device against the devices before it (see [`Seen`]).
     pub(crate) fn check_unique(&mut self, place: &str, device: &EdgeDevice, d: &mut Diagnostics) {
         self.seen.check(place, device, d);
@@ -94,7 +107,7 @@ impl Batch {
             let place =
                 document.map_or_else(|| "the input".to_owned(), |i| format!("document {i}"));
             self.check_unique(&place, &device, &mut d);
-            crate::validate(&device)
+            crate::validate::validate_with(&device, None, &self.limits)
         });
         match outcome {
             Ok(Validated { spec, warnings }) => {
@@ -131,10 +144,18 @@ impl Batch {
 ///
 /// # Errors
 /// [`Error::Syntax`] when the text is not YAML, [`Error::Invalid`] with every problem of every
-/// document.
+/// document, [`Error::Limit`] when the text goes past one of the default [`Limits`].
 pub fn validate_documents(text: &str) -> Result<Devices, Error> {
-    let mut documents = crate::yaml::from_str_multiple(text)?;
-    let mut batch = Batch::default();
+    validate_documents_with(text, &Limits::DEFAULT)
+}
+
+/// [`validate_documents`] within `limits`.
+///
+/// # Errors
+/// As [`validate_documents`].
+pub fn validate_documents_with(text: &str, limits: &Limits) -> Result<Devices, Error> {
+    let mut documents = crate::yaml::from_str_multiple(text, limits)?;
+    let mut batch = Batch::new(limits);
     if documents.len() <= 1 {
         let value = documents.pop().unwrap_or_default();
         add_document(&mut batch, value, None);

@@ -27,13 +27,20 @@ pub enum Error {
         /// Every problem, errors first.
         diagnostics: Vec<Diagnostic>,
     },
+    /// The input goes past one of the [`crate::Limits`].
+    Limit {
+        /// Which one.
+        limit: crate::Limit,
+        /// What went past it, with the limit's value.
+        message: String,
+    },
 }
 
 impl Error {
     /// The diagnostics of an [`Error::Invalid`]; empty for a syntax error.
     pub fn diagnostics(&self) -> &[Diagnostic] {
         match self {
-            Error::Syntax { .. } => &[],
+            Error::Syntax { .. } | Error::Limit { .. } => &[],
             Error::Document { error, .. } => error.diagnostics(),
             Error::Invalid { diagnostics } => diagnostics,
         }
@@ -44,6 +51,7 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Syntax { message } => f.write_str(message),
+            Error::Limit { limit, message } => write!(f, "{message} ({})", limit.hint()),
             Error::Document {
                 index,
                 origin,

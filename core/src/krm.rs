@@ -9,7 +9,7 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::{Diagnostic, Error, Severity, Validated};
+use crate::{Diagnostic, Error, Limit, Limits, Severity, Validated};
 
 /// The outcome of one function run.
 #[derive(Debug, Clone)]
@@ -25,8 +25,13 @@ pub struct KrmOutput {
 /// Never fails: a bad input becomes an error result in the output list, as the KRM function
 /// specification asks.
 pub fn krm(input: &str) -> KrmOutput {
+    krm_with(input, &Limits::DEFAULT)
+}
+
+/// [`krm`] within `limits`; a ResourceList may hold at most [`Limits::max_documents`] items.
+pub fn krm_with(input: &str, limits: &Limits) -> KrmOutput {
     let mut results = Vec::new();
-    let list = match crate::yaml::from_str(input) {
+    let list = match crate::yaml::from_str(input, limits) {
         Ok(v) if v["kind"] == "ResourceList" => v,
         Ok(_) => {
             results.push(result("error", "input is not a ResourceList", None, None));
@@ -37,17 +42,28 @@ pub fn krm(input: &str) -> KrmOutput {
             return finish(Vec::new(), results);
         }
     };
+    let given = list["items"].as_array().cloned().unwrap_or_default();
+    if given.len() > limits.max_documents {
+        let message = format!(
+            "the ResourceList has {} items, more than {}",
+            given.len(),
+            limits.max_documents
+        );
+        let error = Limit::Documents.error(&message);
+        results.push(result("error", &error.to_string(), None, None));
+        return finish(Vec::new(), results);
+    }
     let mut items = Vec::new();
-    for item in list["items"].as_array().cloned().unwrap_or_default() {
+    for item in given {
         if expands(&item) {
-            items.extend(expand(&item, &mut results));
+            items.extend(expand(&item, limits, &mut results));
         } else {
             items.push(item);
         }
     }
     let config = &list["functionConfig"];
     if expands(config) {
-        items.extend(expand(config, &mut results));
+        items.extend(expand(config, limits, &mut results));
     }
     finish(items, results)
 }
@@ -57,12 +73,12 @@ fn expands(resource: &Value) -> bool {
 }
 
 /// The manifests of one `EdgeDevice` or `EdgeDeviceFleet` resource; problems go to `results`.
-fn expand(resource: &Value, results: &mut Vec<Value>) -> Vec<Value> {
+fn expand(resource: &Value, limits: &Limits, results: &mut Vec<Value>) -> Vec<Value> {
     let mut device_value = resource.clone();
     strip_krm_annotations(&mut device_value);
     let reference = resource_ref(resource);
     if crate::fleet::is_fleet(resource) {
-        let mut batch = crate::devices::Batch::default();
+        let mut batch = crate::devices::Batch::new(limits);
         batch.add_fleet(device_value, None);
         return match batch.finish() {
             Ok(devices) => {
@@ -77,8 +93,8 @@ fn expand(resource: &Value, results: &mut Vec<Value>) -> Vec<Value> {
             }
         };
     }
-    let outcome =
-        crate::parse::device_from_value(device_value).and_then(|device| crate::validate(&device));
+    let outcome = crate::parse::device_from_value(device_value)
+        .and_then(|device| crate::validate::validate_with(&device, None, limits));
     match outcome {
         Ok(Validated { spec, warnings }) => {
             results.extend(warnings.iter().map(|w| diagnostic_result(w, &reference)));

@@ -80,6 +80,7 @@ mod error;
 mod fleet;
 mod import;
 mod krm;
+mod limits;
 pub mod model;
 mod parse;
 mod render;
@@ -91,18 +92,21 @@ mod validate;
 pub mod versions;
 mod yaml;
 
-pub use devices::{Devices, render_documents, validate_documents};
+pub use devices::{Devices, render_documents, validate_documents, validate_documents_with};
 pub use diagnostic::{Diagnostic, Severity};
 pub use error::Error;
 pub use fleet::{FleetRow, check_fleet_rows, parse_fleet, validate_fleet};
 pub use import::import_config_toml;
-pub use krm::{KrmOutput, krm};
+pub use krm::{KrmOutput, krm, krm_with};
+pub use limits::{Limit, Limits};
 pub use model::{EdgeDevice, EdgeDeviceFleet};
 pub use parse::{parse_device, parse_device_lenient};
 pub use render::{Manifests, render};
 pub use schema::{fleet_json_schema, json_schema};
 pub use spec::DeviceSpec;
-pub use stream::{HELM_FILENAME_ANNOTATION, post_render, post_render_parts};
+pub use stream::{
+    HELM_FILENAME_ANNOTATION, post_render, post_render_parts, post_render_parts_with,
+};
 pub use validate::{Validated, validate};
 
 /// The version of edgevirt.

@@ -17,7 +17,7 @@ use crate::{Diagnostic, EdgeDevice, Error};
 /// [`Error::Syntax`] when the text is not one YAML document, [`Error::Invalid`] when a field has
 /// the wrong type or a key is unknown.
 pub fn parse_device(text: &str) -> Result<EdgeDevice, Error> {
-    device_from_value(crate::yaml::from_str(text)?)
+    device_from_value(crate::yaml::from_str(text, &crate::Limits::DEFAULT)?)
 }
 
 /// Reads an `EdgeDevice` from an already parsed document.
@@ -34,7 +34,8 @@ pub(crate) fn device_from_value(value: serde_json::Value) -> Result<EdgeDevice, 
 /// [`Error::Syntax`] when the text is not one YAML document, [`Error::Invalid`] when a field has
 /// the wrong type.
 pub fn parse_device_lenient(text: &str) -> Result<(EdgeDevice, Vec<Diagnostic>), Error> {
-    let (parsed, mut diags) = from_value_collecting(crate::yaml::from_str(text)?, "");
+    let value = crate::yaml::from_str(text, &crate::Limits::DEFAULT)?;
+    let (parsed, mut diags) = from_value_collecting(value, "");
     for d in &mut diags.items {
         d.severity = crate::Severity::Warning;
         d.hint = Some("left out: edgevirt does not carry this key".to_owned());

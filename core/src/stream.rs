@@ -13,7 +13,7 @@
 
 use std::borrow::Cow;
 
-use crate::{Error, Manifests, Validated};
+use crate::{Error, Limit, Limits, Manifests, Validated};
 
 /// The annotation Helm 4 sets on each document it hands a post-renderer.
 pub const HELM_FILENAME_ANNOTATION: &str = "postrenderer.helm.sh/postrender-filename";
@@ -58,7 +58,8 @@ fn is_marker(text: &str) -> bool {
 ///
 /// # Errors
 /// The first bad device stops the run: [`Error::Document`] names its position in the stream and
-/// the Helm template it came from, and wraps what is wrong with it.
+/// the Helm template it came from, and wraps what is wrong with it. [`Error::Limit`] when the
+/// stream goes past one of the default [`Limits`].
 pub fn post_render(input: &str) -> Result<String, Error> {
     Ok(post_render_parts(input)?.concat())
 }
@@ -71,18 +72,38 @@ pub fn post_render(input: &str) -> Result<String, Error> {
 /// # Errors
 /// As [`post_render`].
 pub fn post_render_parts(input: &str) -> Result<Vec<Cow<'_, str>>, Error> {
+    post_render_parts_with(input, &Limits::DEFAULT)
+}
+
+/// [`post_render_parts`] within `limits`.
+///
+/// # Errors
+/// As [`post_render`].
+pub fn post_render_parts_with<'a>(
+    input: &'a str,
+    limits: &Limits,
+) -> Result<Vec<Cow<'a, str>>, Error> {
+    limits.check_input(input)?;
+    let chunks = split(input);
+    if chunks.len() > limits.max_documents {
+        return Err(Limit::Documents.error(&format!(
+            "the stream has {} documents, more than {}",
+            chunks.len(),
+            limits.max_documents
+        )));
+    }
     let finder = memchr::memmem::Finder::new(crate::model::KIND);
     let mut parts = Vec::new();
     // Start of the run of pass-through documents not yet added to `parts`.
     let mut copied_from = 0;
     let mut offset = 0;
-    for chunk in split(input) {
+    for chunk in chunks {
         let start = offset;
         offset += chunk.text.len();
         if finder.find(chunk.text.as_bytes()).is_none() {
             continue;
         }
-        if let Some(rendered) = expand(&chunk)? {
+        if let Some(rendered) = expand(&chunk, limits)? {
             if copied_from < start {
                 parts.push(Cow::Borrowed(&input[copied_from..start]));
             }
@@ -98,11 +119,12 @@ pub fn post_render_parts(input: &str) -> Result<Vec<Cow<'_, str>>, Error> {
 
 /// The text that replaces `chunk`, or `None` when it is not an `EdgeDevice` or
 /// `EdgeDeviceFleet` after all.
-fn expand(chunk: &Chunk<'_>) -> Result<Option<String>, Error> {
-    let value = crate::yaml::from_str(chunk.text).map_err(|e| in_document(chunk, None, e))?;
+fn expand(chunk: &Chunk<'_>, limits: &Limits) -> Result<Option<String>, Error> {
+    let value =
+        crate::yaml::from_str(chunk.text, limits).map_err(|e| in_document(chunk, None, e))?;
     if crate::fleet::is_fleet(&value) {
         let origin = helm_origin(chunk.text, &value);
-        let mut batch = crate::devices::Batch::default();
+        let mut batch = crate::devices::Batch::new(limits);
         batch.add_fleet(value, None);
         let devices = batch.finish().map_err(|e| in_document(chunk, origin, e))?;
         let yaml = devices.to_yaml();
@@ -115,8 +137,8 @@ fn expand(chunk: &Chunk<'_>) -> Result<Option<String>, Error> {
     let origin = helm_origin(chunk.text, &value);
     let device = crate::parse::device_from_value(value)
         .map_err(|e| in_document(chunk, origin.clone(), e))?;
-    let Validated { spec, .. } =
-        crate::validate(&device).map_err(|e| in_document(chunk, origin.clone(), e))?;
+    let Validated { spec, .. } = crate::validate::validate_with(&device, None, limits)
+        .map_err(|e| in_document(chunk, origin.clone(), e))?;
     let mut manifests = crate::render(&spec);
     if let Some(file) = device.metadata.annotations.get(HELM_FILENAME_ANNOTATION) {
         manifests.annotate(HELM_FILENAME_ANNOTATION, file);

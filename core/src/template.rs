@@ -3,16 +3,14 @@
 //! Every user template runs in the environment [`sandbox`] makes: it has no loader, so `include`
 //! and `import` find nothing; there is no file or network access in minijinja; an undefined
 //! variable is an error that names it; fuel bounds the work one render may do, and the output is
-//! capped. A template sees only the variables it is given: [`Context`] for extensions, the row
-//! of a fleet for fleet templates.
+//! capped ([`crate::Limits::template_fuel`], [`crate::Limits::max_template_output`]). A
+//! template sees only the variables it is given: [`Context`] for extensions, the row of a fleet
+//! for fleet templates.
 
 use minijinja::syntax::SyntaxConfig;
 use minijinja::{Environment, ErrorKind, Template, UndefinedBehavior, Value};
 
-/// Fuel per render: plenty for string formatting, stops runaway loops.
-const FUEL: u64 = 50_000;
-/// Largest output of one render.
-const MAX_OUTPUT: usize = 256 * 1024;
+use crate::{Limit, Limits};
 
 /// The variables an extension template can read.
 #[derive(Debug, Clone)]
@@ -22,6 +20,8 @@ pub(crate) struct Context<'a> {
     pub(crate) hostname: &'a str,
     /// The variables of the fleet row the device was made from; the three above win.
     pub(crate) row: Option<&'a Value>,
+    /// The bounds of each render.
+    pub(crate) limits: &'a Limits,
 }
 
 /// Whether `source` has template syntax; text without it renders to itself.
@@ -29,16 +29,26 @@ pub(crate) fn is_template(source: &str) -> bool {
     source.contains("{{") || source.contains("{%") || source.contains("{#")
 }
 
-/// The environment every user template runs in.
-pub(crate) fn sandbox() -> Environment<'static> {
-    // `new` brings the built-in filters and no loader: include and import find nothing.
-    let mut env = Environment::new();
-    env.set_undefined_behavior(UndefinedBehavior::Strict);
-    env.set_fuel(Some(FUEL));
-    if let Ok(syntax) = SyntaxConfig::builder().keep_trailing_newline(true).build() {
-        env.set_syntax(syntax);
+/// The environment every user template runs in, and the limits of each render.
+pub(crate) struct Sandbox {
+    env: Environment<'static>,
+    limits: Limits,
+}
+
+impl Sandbox {
+    pub(crate) fn new(limits: &Limits) -> Self {
+        // `new` brings the built-in filters and no loader: include and import find nothing.
+        let mut env = Environment::new();
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        env.set_fuel(Some(limits.template_fuel));
+        if let Ok(syntax) = SyntaxConfig::builder().keep_trailing_newline(true).build() {
+            env.set_syntax(syntax);
+        }
+        Sandbox {
+            env,
+            limits: *limits,
+        }
     }
-    env
 }
 
 /// A template compiled once and rendered many times, e.g. for every device of a fleet.
@@ -46,21 +56,24 @@ pub(crate) struct Compiled<'env, 'source> {
     template: Template<'env, 'source>,
     /// The variables the template reads without setting them, to name the missing one.
     reads: Vec<String>,
+    limits: &'env Limits,
 }
 
 impl<'env, 'source> Compiled<'env, 'source> {
     /// Compiles `source`; the error is a message for a diagnostic.
-    pub(crate) fn new(
-        env: &'env Environment<'static>,
-        source: &'source str,
-    ) -> Result<Self, String> {
+    pub(crate) fn new(sandbox: &'env Sandbox, source: &'source str) -> Result<Self, String> {
+        let env = &sandbox.env;
         let template = env
             .template_from_str(source)
             .map_err(|e| format!("is not a valid template: {e}"))?;
         let mut reads: Vec<String> = template.undeclared_variables(false).into_iter().collect();
         reads.retain(|name| !env.globals().any(|(global, _)| global == name));
         reads.sort();
-        Ok(Compiled { template, reads })
+        Ok(Compiled {
+            template,
+            reads,
+            limits: &sandbox.limits,
+        })
     }
 
     /// Renders with `ctx`; the error is a message for a diagnostic.
@@ -80,12 +93,21 @@ impl<'env, 'source> Compiled<'env, 'source> {
                     );
                 }
             }
+            if e.kind() == ErrorKind::OutOfFuel {
+                return format!(
+                    "is stopped: it takes more than the {} steps a template may take; {}",
+                    self.limits.template_fuel,
+                    Limit::TemplateFuel.hint()
+                );
+            }
             format!("is not a valid template: {e}")
         })?;
-        if out.len() > MAX_OUTPUT {
+        let max = self.limits.max_template_output;
+        if out.len() > max {
             return Err(format!(
-                "renders {} bytes, more than the {MAX_OUTPUT} allowed",
-                out.len()
+                "renders {} bytes, more than the {max} a template may render; {}",
+                out.len(),
+                Limit::TemplateOutput.hint()
             ));
         }
         Ok(out)
@@ -97,7 +119,7 @@ pub(crate) fn render(source: &str, ctx: &Context<'_>) -> Result<String, String> 
     if !is_template(source) {
         return Ok(source.to_owned());
     }
-    let env = sandbox();
+    let sandbox = Sandbox::new(ctx.limits);
     let device = minijinja::context! {
         name => ctx.name, namespace => ctx.namespace, hostname => ctx.hostname,
     };
@@ -105,7 +127,7 @@ pub(crate) fn render(source: &str, ctx: &Context<'_>) -> Result<String, String> 
         Some(row) => minijinja::value::merge_maps([row.clone(), device]),
         None => device,
     };
-    Compiled::new(&env, source)?.render(&vars)
+    Compiled::new(&sandbox, source)?.render(&vars)
 }
 
 #[cfg(test)]
@@ -117,6 +139,7 @@ mod tests {
         namespace: "ns",
         hostname: "dev-1",
         row: None,
+        limits: &Limits::DEFAULT,
     };
 
     #[test]

@@ -212,8 +212,9 @@ fn a_fleet_past_the_limit_is_refused_with_a_hint() {
             .expect_err("too many devices");
     assert_eq!(
         err.to_string(),
-        "1 problem(s) in the input:\n  spec.count: \"10001\" is out of range \
-         (between 1 and 10000; for more, split the fleet into several EdgeDeviceFleet documents)"
+        "1 problem(s) in the input:\n  spec.count: \"10001\" is more devices than a fleet may \
+         have (at most 10000: split the fleet into several EdgeDeviceFleet documents, or raise \
+         the limit with --max-devices)"
     );
     let both = json!({"count": 2, "inventory": [{"a": "b"}], "template": template});
     let err = edgevirt_core::render_documents(&fleet(both)).expect_err("count and inventory");

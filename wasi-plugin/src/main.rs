@@ -8,8 +8,8 @@ use std::io::{Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
-use edgevirt_core::{Devices, Diagnostic, Error, Severity};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use edgevirt_core::{Devices, Diagnostic, Error, Limits, Severity};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -22,7 +22,12 @@ Examples:
   edgevirt schema --kind fleet > edgedevicefleet.schema.json
   edgevirt import /etc/aziot/config.toml --name plant-a-edge-01 > device.yaml
   helm template edge charts/edgevirt | edgevirt post-render
-  kpt fn eval --exec edgevirt -- krm";
+  kpt fn eval --exec edgevirt -- krm
+  edgevirt --max-devices 20000 render big-fleet.yaml > manifests.yaml
+  EDGEVIRT_MAX_DOCUMENTS=5000 helm template ... --post-renderer edgevirt
+
+Limits: every input is held to the limits above; past one, edgevirt stops with a message that
+names the flag (or environment variable) that raises it.";
 
 /// Render Azure IoT Edge devices as KubeVirt virtual machines.
 #[derive(Debug, Parser)]
@@ -30,6 +35,56 @@ Examples:
 struct Cli {
     #[command(subcommand)]
     command: Cmd,
+    #[command(flatten)]
+    limits: LimitArgs,
+}
+
+/// A flag (and an environment variable) for each of the core's limits, defaulting to its own.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Limits")]
+struct LimitArgs {
+    /// Largest input, in bytes
+    #[arg(long, global = true, env = "EDGEVIRT_MAX_INPUT_BYTES", value_name = "BYTES",
+          default_value_t = Limits::DEFAULT.max_input_bytes)]
+    max_input_bytes: usize,
+    /// Most YAML documents in one input or stream, or items in a ResourceList
+    #[arg(long, global = true, env = "EDGEVIRT_MAX_DOCUMENTS", value_name = "N",
+          default_value_t = Limits::DEFAULT.max_documents)]
+    max_documents: usize,
+    /// Most devices one EdgeDeviceFleet may expand to
+    #[arg(long, global = true, env = "EDGEVIRT_MAX_DEVICES", value_name = "N",
+          default_value_t = Limits::DEFAULT.max_devices)]
+    max_devices: usize,
+    /// Deepest nesting of YAML lists and maps
+    #[arg(long, global = true, env = "EDGEVIRT_MAX_YAML_DEPTH", value_name = "N",
+          default_value_t = Limits::DEFAULT.max_yaml_depth)]
+    max_yaml_depth: usize,
+    /// Most YAML nodes in one input, each node an alias repeats counted again
+    #[arg(long, global = true, env = "EDGEVIRT_MAX_YAML_NODES", value_name = "N",
+          default_value_t = Limits::DEFAULT.max_yaml_nodes)]
+    max_yaml_nodes: usize,
+    /// Steps one render of a user template may take (minijinja fuel)
+    #[arg(long, global = true, env = "EDGEVIRT_TEMPLATE_FUEL", value_name = "N",
+          default_value_t = Limits::DEFAULT.template_fuel)]
+    template_fuel: u64,
+    /// Largest output of one render of a user template, in bytes
+    #[arg(long, global = true, env = "EDGEVIRT_MAX_TEMPLATE_OUTPUT", value_name = "BYTES",
+          default_value_t = Limits::DEFAULT.max_template_output)]
+    max_template_output: usize,
+}
+
+impl LimitArgs {
+    fn limits(&self) -> Limits {
+        Limits {
+            max_input_bytes: self.max_input_bytes,
+            max_documents: self.max_documents,
+            max_devices: self.max_devices,
+            max_yaml_depth: self.max_yaml_depth,
+            max_yaml_nodes: self.max_yaml_nodes,
+            template_fuel: self.template_fuel,
+            max_template_output: self.max_template_output,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -101,7 +156,7 @@ enum Kind {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match run(cli.command) {
+    match run(cli.command, &cli.limits.limits()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
             eprintln!("{message}");
@@ -110,15 +165,15 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(cmd: Cmd) -> Result<(), String> {
+fn run(cmd: Cmd, limits: &Limits) -> Result<(), String> {
     match cmd {
         Cmd::Render {
             file,
             output,
             format,
         } => {
-            let devices =
-                edgevirt_core::validate_documents(&read(file.as_ref())?).map_err(report)?;
+            let text = read(file.as_ref(), limits)?;
+            let devices = edgevirt_core::validate_documents_with(&text, limits).map_err(report)?;
             print_warnings(devices.warnings());
             match format {
                 // Device by device, so a fleet's manifests are never all in memory at once.
@@ -127,8 +182,8 @@ fn run(cmd: Cmd) -> Result<(), String> {
             }
         }
         Cmd::Validate { file } => {
-            let devices =
-                edgevirt_core::validate_documents(&read(file.as_ref())?).map_err(report)?;
+            let text = read(file.as_ref(), limits)?;
+            let devices = edgevirt_core::validate_documents_with(&text, limits).map_err(report)?;
             print_warnings(devices.warnings());
             match devices.specs() {
                 [one] => eprintln!("{}: valid", one.name()),
@@ -144,8 +199,8 @@ fn run(cmd: Cmd) -> Result<(), String> {
             write(None, &to_json(&schema))
         }
         Cmd::PostRender { args: _ } => {
-            let input = read(None)?;
-            let parts = edgevirt_core::post_render_parts(&input).map_err(report)?;
+            let input = read(None, limits)?;
+            let parts = edgevirt_core::post_render_parts_with(&input, limits).map_err(report)?;
             // Written piece by piece: the documents that pass through go out straight from the
             // input, which saves copying (and, on a large stream, faulting in) a second buffer.
             let mut stdout = std::io::stdout().lock();
@@ -156,7 +211,7 @@ fn run(cmd: Cmd) -> Result<(), String> {
                 .map_err(|e| format!("error: cannot write stdout: {e}"))
         }
         Cmd::Krm => {
-            let output = edgevirt_core::krm(&read(None)?);
+            let output = edgevirt_core::krm_with(&read(None, limits)?, limits);
             write(None, &output.resource_list)?;
             // The KRM contract: the list with its results on stdout, and a non-zero exit.
             if output.failed {
@@ -165,13 +220,14 @@ fn run(cmd: Cmd) -> Result<(), String> {
             Ok(())
         }
         Cmd::EdgeDevice { config } => {
-            let devices =
-                edgevirt_core::validate_documents(&read(Some(&config))?).map_err(report)?;
+            let text = read(Some(&config), limits)?;
+            let devices = edgevirt_core::validate_documents_with(&text, limits).map_err(report)?;
             print_warnings(devices.warnings());
             write_manifests(None, &devices)
         }
         Cmd::Import { file, name } => {
-            let text = read(file.as_ref())?;
+            let text = read(file.as_ref(), limits)?;
+            limits.check_input(&text).map_err(report)?;
             let device =
                 edgevirt_core::import_config_toml(&text, name.as_deref()).map_err(report)?;
             write(None, &edgevirt_core::device_to_yaml(&device))
@@ -179,28 +235,54 @@ fn run(cmd: Cmd) -> Result<(), String> {
     }
 }
 
-fn read(file: Option<&PathBuf>) -> Result<String, String> {
-    match file.filter(|f| f.as_os_str() != "-") {
-        Some(path) => std::fs::read_to_string(path)
-            .map_err(|e| format!("error: cannot read {}: {e}", path.display())),
-        None => read_stdin().map_err(|e| format!("error: cannot read stdin: {e}")),
-    }
+/// The input text: `file`, or stdin for none or `-`. Reading stops one byte past the input
+/// limit, so an endless or huge input is refused (by the core, which names the limit) without
+/// being held in memory.
+fn read(file: Option<&PathBuf>, limits: &Limits) -> Result<String, String> {
+    let (name, text) = match file.filter(|f| f.as_os_str() != "-") {
+        Some(path) => {
+            let name = path.display().to_string();
+            let text = std::fs::File::open(path).and_then(|f| read_bounded(f, limits));
+            (name, text)
+        }
+        None => ("stdin".to_owned(), read_stdin(limits)),
+    };
+    text.map_err(|e| format!("error: cannot read {name}: {e}"))
 }
 
-/// All of stdin. When stdin is a file, its size sets the buffer's, so a large stream is read
-/// without growing (and copying) the buffer on the way.
-fn read_stdin() -> std::io::Result<String> {
-    let mut text = String::new();
+/// Reads at most one byte more than `limits` allows. A file's size sets the buffer's, so a
+/// large stream is read without growing (and copying) the buffer on the way.
+fn read_bounded(file: std::fs::File, limits: &Limits) -> std::io::Result<String> {
+    let cap = limits.max_input_bytes.saturating_add(1);
+    let size = file.metadata().map_or(0, |m| m.len());
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(cap).min(cap));
+    file.take(cap as u64).read_to_end(&mut bytes)?;
+    into_text(bytes, limits)
+}
+
+/// All of stdin, up to one byte past the limit.
+fn read_stdin(limits: &Limits) -> std::io::Result<String> {
     #[cfg(unix)]
     {
         use std::os::fd::AsFd;
         if let Ok(fd) = std::io::stdin().as_fd().try_clone_to_owned() {
-            std::fs::File::from(fd).read_to_string(&mut text)?;
-            return Ok(text);
+            return read_bounded(std::fs::File::from(fd), limits);
         }
     }
-    std::io::stdin().read_to_string(&mut text)?;
-    Ok(text)
+    let mut bytes = Vec::new();
+    let cap = limits.max_input_bytes.saturating_add(1) as u64;
+    std::io::stdin().lock().take(cap).read_to_end(&mut bytes)?;
+    into_text(bytes, limits)
+}
+
+/// The bytes as text. Past the limit the last character may be cut in two: the text is then
+/// only kept for the core to refuse by its size.
+fn into_text(bytes: Vec<u8>, limits: &Limits) -> std::io::Result<String> {
+    if bytes.len() > limits.max_input_bytes {
+        return Ok(String::from_utf8_lossy(&bytes).into_owned());
+    }
+    String::from_utf8(bytes)
+        .map_err(|_| std::io::Error::new(std::io::ErrorKind::InvalidData, "the input is not UTF-8"))
 }
 
 fn write(file: Option<&PathBuf>, text: &str) -> Result<(), String> {

@@ -8,13 +8,12 @@
 
 use std::collections::BTreeMap;
 
-use minijinja::Environment;
 use serde_json::{Map, Value};
 
 use crate::diagnostic::Diagnostics;
 use crate::model::{self, EdgeDeviceFleet};
 use crate::schema::{DeviceShape, Scalar, Step};
-use crate::template::{Compiled, is_template};
+use crate::template::{Compiled, Sandbox, is_template};
 
 /// The label every object of a fleet's devices carries: the fleet's name.
 pub(super) const FLEET_LABEL: &str = "edgevirt.dev/fleet";
@@ -36,18 +35,14 @@ struct Slot<'a> {
 impl<'a> Expander<'a> {
     /// Prepares `base` (see [`base_document`]); a template string that does not compile is
     /// reported in `d` under `spec.template`, and there is no expander.
-    pub(super) fn new(
-        base: &'a Value,
-        env: &'a Environment<'static>,
-        d: &mut Diagnostics,
-    ) -> Option<Self> {
+    pub(super) fn new(base: &'a Value, sandbox: &'a Sandbox, d: &mut Diagnostics) -> Option<Self> {
         let mut found = Vec::new();
         template_strings(base, &mut Vec::new(), &mut found);
         let shape = (!found.is_empty()).then(DeviceShape::new);
         let count = found.len();
         let slots = found.into_iter().filter_map(|(steps, source)| {
             let path = field_path(&steps);
-            match Compiled::new(env, source) {
+            match Compiled::new(sandbox, source) {
                 Ok(template) => Some(Slot {
                     scalar: shape.as_ref().map_or(Scalar::Text, |s| s.scalar_at(&steps)),
                     steps,

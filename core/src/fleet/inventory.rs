@@ -5,14 +5,17 @@
 use crate::diagnostic::Diagnostics;
 use crate::model::FleetSpec;
 
-/// The most devices one fleet may have: enough for a large site, and a bound on the memory and
-/// time one document can ask for. A bigger fleet is split into several documents.
-pub(crate) const MAX_DEVICES: usize = 10_000;
-
 /// Variables every template sees, which a column cannot be called.
 pub(crate) const RESERVED: [&str; 5] = ["index", "index0", "count", "fleet", "row"];
 
-const TOO_MANY_HINT: &str = "split the fleet into several EdgeDeviceFleet documents";
+/// How to make a fleet past [`crate::Limits::max_devices`].
+fn too_many_hint(max: usize) -> String {
+    format!(
+        "at most {max}: split the fleet into several EdgeDeviceFleet documents, or raise the \
+         limit with {}",
+        crate::Limit::Devices
+    )
+}
 
 /// One device's row.
 #[derive(Debug, Clone)]
@@ -23,8 +26,8 @@ pub(crate) struct Row {
     pub(crate) columns: Vec<(String, String)>,
 }
 
-/// The rows of a fleet; a problem with them is reported in `d`.
-pub(super) fn rows(spec: &FleetSpec, d: &mut Diagnostics) -> Vec<Row> {
+/// The rows of a fleet, at most `max` of them; a problem with them is reported in `d`.
+pub(super) fn rows(spec: &FleetSpec, max: usize, d: &mut Diagnostics) -> Vec<Row> {
     let given = [
         spec.count.is_some(),
         spec.inventory.is_some(),
@@ -40,25 +43,29 @@ pub(super) fn rows(spec: &FleetSpec, d: &mut Diagnostics) -> Vec<Row> {
         return Vec::new();
     }
     if let Some(count) = spec.count {
-        return counted(count, d);
+        return counted(count, max, d);
     }
     if let Some(list) = &spec.inventory {
-        return listed(list, d);
+        return listed(list, max, d);
     }
     spec.inventory_csv
         .as_deref()
-        .map(|text| from_csv(text, d))
+        .map(|text| from_csv(text, max, d))
         .unwrap_or_default()
 }
 
-fn counted(count: u32, d: &mut Diagnostics) -> Vec<Row> {
+fn counted(count: u32, max: usize, d: &mut Diagnostics) -> Vec<Row> {
     let n = count as usize;
-    if n == 0 || n > MAX_DEVICES {
+    if n == 0 {
+        d.error("spec.count", Some("0"), "is out of range", "at least 1");
+        return Vec::new();
+    }
+    if n > max {
         d.error(
             "spec.count",
             Some(&count.to_string()),
-            "is out of range",
-            &format!("between 1 and {MAX_DEVICES}; for more, {TOO_MANY_HINT}"),
+            "is more devices than a fleet may have",
+            &too_many_hint(max),
         );
         return Vec::new();
     }
@@ -70,13 +77,26 @@ fn counted(count: u32, d: &mut Diagnostics) -> Vec<Row> {
         .collect()
 }
 
-fn listed(list: &[serde_json::Map<String, serde_json::Value>], d: &mut Diagnostics) -> Vec<Row> {
-    if list.is_empty() || list.len() > MAX_DEVICES {
+fn listed(
+    list: &[serde_json::Map<String, serde_json::Value>],
+    max: usize,
+    d: &mut Diagnostics,
+) -> Vec<Row> {
+    if list.is_empty() {
+        d.error(
+            "spec.inventory",
+            None,
+            "has no rows",
+            "add a map per device",
+        );
+        return Vec::new();
+    }
+    if list.len() > max {
         d.error(
             "spec.inventory",
             Some(&format!("{} rows", list.len())),
-            "is not a usable number of devices",
-            &format!("between 1 and {MAX_DEVICES}; for more, {TOO_MANY_HINT}"),
+            "is more devices than a fleet may have",
+            &too_many_hint(max),
         );
         return Vec::new();
     }
@@ -121,7 +141,7 @@ fn check_column(path: &str, name: &str, d: &mut Diagnostics) {
     }
 }
 
-fn from_csv(text: &str, d: &mut Diagnostics) -> Vec<Row> {
+fn from_csv(text: &str, max: usize, d: &mut Diagnostics) -> Vec<Row> {
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
         .comment(Some(b'#'))
@@ -154,12 +174,12 @@ fn from_csv(text: &str, d: &mut Diagnostics) -> Vec<Row> {
         };
         let start = record.position().map_or(0, |p| p.byte() as usize);
         let place = format!("spec.inventoryCsv line {}", lines.line_at(start));
-        if rows.len() == MAX_DEVICES {
+        if rows.len() == max {
             d.error(
                 &place,
                 None,
-                &format!("is past the {MAX_DEVICES} devices a fleet may have"),
-                TOO_MANY_HINT,
+                "is one device more than a fleet may have",
+                &too_many_hint(max),
             );
             return Vec::new();
         }
@@ -270,7 +290,7 @@ mod tests {
 
     fn csv_rows(text: &str) -> (Vec<Row>, Vec<String>) {
         let mut d = Diagnostics::default();
-        let rows = from_csv(text, &mut d);
+        let rows = from_csv(text, crate::Limits::DEFAULT.max_devices, &mut d);
         (rows, d.items.iter().map(|x| x.to_string()).collect())
     }
 
@@ -316,8 +336,9 @@ mod tests {
 
     #[test]
     fn fleets_are_bounded() {
+        let max = crate::Limits::DEFAULT.max_devices;
         let mut text = String::from("name\n");
-        for i in 0..=MAX_DEVICES {
+        for i in 0..=max {
             text.push_str(&format!("d{i}\n"));
         }
         let (rows, problems) = csv_rows(&text);
@@ -325,12 +346,14 @@ mod tests {
         assert_eq!(
             problems,
             [
-                "spec.inventoryCsv line 10002: is past the 10000 devices a fleet may have \
-              (split the fleet into several EdgeDeviceFleet documents)"
+                "spec.inventoryCsv line 10002: is one device more than a fleet may have (at \
+                 most 10000: split the fleet into several EdgeDeviceFleet documents, or raise \
+                 the limit with --max-devices)"
             ]
         );
         let mut d = Diagnostics::default();
-        assert!(counted(10_001, &mut d).is_empty());
-        assert!(d.has_errors());
+        assert!(counted(10_001, max, &mut d).is_empty());
+        assert!(counted(10_001, 10_001, &mut d).len() == 10_001);
+        assert_eq!(d.items.len(), 1);
     }
 }

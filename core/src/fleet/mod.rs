@@ -36,7 +36,8 @@ use inventory::Row;
 /// [`Error::Syntax`] when the text is not one YAML document, [`Error::Invalid`] when a field has
 /// the wrong type or a key is unknown.
 pub fn parse_fleet(text: &str) -> Result<EdgeDeviceFleet, Error> {
-    crate::parse::from_value_strict(crate::yaml::from_str(text)?, "")
+    let value = crate::yaml::from_str(text, &crate::Limits::DEFAULT)?;
+    crate::parse::from_value_strict(value, "")
 }
 
 /// Expands `fleet` into its devices and checks each of them, and all of them together.
@@ -91,10 +92,11 @@ pub(crate) fn add(
     // The fleet's name, namespace and labels go into every device: when one is bad, each
     // device would only repeat the problem.
     let fleet_ok = !d.has_errors();
-    let rows = inventory::rows(&fleet.spec, &mut d);
+    let limits = *batch.limits();
+    let rows = inventory::rows(&fleet.spec, limits.max_devices, &mut d);
     let base = expand::base_document(fleet);
-    let env = crate::template::sandbox();
-    let expander = expand::Expander::new(&base, &env, &mut d);
+    let sandbox = crate::template::Sandbox::new(&limits);
+    let expander = expand::Expander::new(&base, &sandbox, &mut d);
     batch.report(d.items, document);
     // The rows that could be read are expanded even after a bad one, so that every problem
     // shows at once; a bad template leaves nothing to expand.
@@ -116,7 +118,7 @@ pub(crate) fn add(
             let place = place(document, &row.place);
             let outcome = crate::parse::device_from_value(doc).and_then(|device| {
                 batch.check_unique(&place, &device, &mut check_d);
-                crate::validate::validate_with(&device, Some(&vars))
+                crate::validate::validate_with(&device, Some(&vars), &limits)
             });
             match outcome {
                 Ok(Validated { spec, warnings }) => {
@@ -329,7 +331,10 @@ mod tests {
         for (template, message) in [
             ("{% include 'x' %}", "is not a valid template"),
             ("{{ env }}", "\"env\" is undefined"),
-            ("{{ 'x' * 300000 }}", "more than the 262144 allowed"),
+            (
+                "{{ 'x' * 300000 }}",
+                "more than the 262144 a template may render",
+            ),
         ] {
             let text = fleet(&format!(
                 "spec:\n  count: 2\n  template:\n    metadata: {{name: 'd-{{{{ index }}}}'}}\n    \

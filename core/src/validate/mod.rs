@@ -36,17 +36,18 @@ pub struct Validated {
 /// # Errors
 /// [`Error::Invalid`] with every error and warning found, when there is at least one error.
 pub fn validate(device: &EdgeDevice) -> Result<Validated, Error> {
-    validate_with(device, None)
+    validate_with(device, None, &crate::Limits::DEFAULT)
 }
 
-/// [`validate`] for a device of a fleet: its extension templates also see `row`, the variables
-/// of the row it was made from.
+/// [`validate`] within `limits`; for a device of a fleet, its extension templates also see
+/// `row`, the variables of the row it was made from.
 pub(crate) fn validate_with(
     device: &EdgeDevice,
     row: Option<&minijinja::Value>,
+    limits: &crate::Limits,
 ) -> Result<Validated, Error> {
     let mut d = Diagnostics::default();
-    let spec = check_device(device, row, &mut d);
+    let spec = check_device(device, row, limits, &mut d);
     let (errors, warnings): (Vec<_>, Vec<_>) = d
         .items
         .into_iter()
@@ -82,6 +83,7 @@ pub(crate) fn check_type(api_version: &str, kind: &str, expected: &str, d: &mut 
 fn check_device(
     device: &EdgeDevice,
     row: Option<&minijinja::Value>,
+    limits: &crate::Limits,
     d: &mut Diagnostics,
 ) -> Option<DeviceSpec> {
     check_type(&device.api_version, &device.kind, model::KIND, d);
@@ -109,6 +111,7 @@ fn check_device(
         namespace: device.metadata.namespace.as_deref().unwrap_or(""),
         hostname: edge.as_ref().map_or(name.as_str(), |e| e.hostname.as_str()),
         row,
+        limits,
     };
     let (extra_files, extra_commands) = check_extensions(&spec.extensions, &ctx, d);
     warn_about_risks(spec, &root_disk, d);
