@@ -13,9 +13,14 @@ wasmtime's compilation cache already holds it) and `wasmtime run --allow-precomp
 edgevirt.cwasm` after one `wasmtime compile`.
 
 Needs: /usr/bin/time, wasmtime on PATH (scripts/install-hosts.sh puts it in
-/opt/edgevirt-hosts/bin); builds the release binary and wasm when missing. `--write FILE` only
-writes the generated fleet.
+/opt/edgevirt-hosts/bin); builds the release binary and wasm first unless `--no-build`.
+`--write FILE` only writes the generated fleet; `--json` prints the figures as one JSON object
+(scripts/perf-report.py reads it) instead of the table.
+
+    PATH=/opt/edgevirt-hosts/bin:$PATH scripts/bench_fleet.py [--runs 5] [--count 10000] [--json]
 """
+import argparse
+import json
 import os
 import re
 import shutil
@@ -26,8 +31,6 @@ import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TARGET = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
-RUNS = int(os.environ.get("RUNS", "5"))
-COUNT = int(os.environ.get("COUNT", "10000"))
 GROUP_KEY = "ZXhhbXBsZS1ncm91cC1rZXktZm9yLWVkZ2V2aXJ0LWRvY3Mtbm90LWEtcmVhbC1rZXktMDEyMzQ1Njc4OQ=="
 
 TEMPLATE = """apiVersion: edgevirt.dev/v1alpha1
@@ -77,21 +80,27 @@ def need(tool):
     return path
 
 
-def build():
+def build(skip):
     native = os.path.join(TARGET, "release", "edgevirt")
     wasm = os.path.join(TARGET, "wasm32-wasip1", "release", "edgevirt.wasm")
-    subprocess.run(["cargo", "build", "-q", "--release", "-p", "edgevirt"], cwd=ROOT, check=True)
-    subprocess.run(["cargo", "build", "-q", "--release", "-p", "edgevirt", "--target",
-                    "wasm32-wasip1"], cwd=ROOT, check=True)
+    if not skip:
+        # Cargo's own output goes to stderr, so that --json leaves stdout to the figures.
+        subprocess.run(["cargo", "build", "-q", "--release", "-p", "edgevirt"], cwd=ROOT,
+                       check=True, stdout=sys.stderr)
+        subprocess.run(["cargo", "build", "-q", "--release", "-p", "edgevirt", "--target",
+                        "wasm32-wasip1"], cwd=ROOT, check=True, stdout=sys.stderr)
+    for path in (native, wasm):
+        if not os.path.exists(path):
+            sys.exit(f"bench_fleet: no {path}: build it, or run without --no-build")
     return native, wasm
 
 
-def measure(argv, stdin_path):
+def measure(argv, stdin_path, runs):
     """Median wall seconds, median CPU seconds (user + system, all threads) and largest max RSS
-    (MB) of RUNS runs of argv under /usr/bin/time. On a busy machine the CPU time is the steadier
-    number; the wall time counts both cores natively."""
+    (MB) of `runs` runs of argv under /usr/bin/time. On a busy machine the CPU time is the
+    steadier number; the wall time counts both cores natively."""
     seconds, cpu, rss = [], [], []
-    for _ in range(RUNS):
+    for _ in range(runs):
         with open(stdin_path, "rb") as stdin, open(os.devnull, "wb") as out:
             done = subprocess.run(["/usr/bin/time", "-v"] + argv, stdin=stdin, stdout=out,
                                   stderr=subprocess.PIPE, text=True)
@@ -108,33 +117,57 @@ def measure(argv, stdin_path):
 
 
 def main():
-    if len(sys.argv) == 3 and sys.argv[1] == "--write":
-        with open(sys.argv[2], "w") as f:
-            f.write(fleet(COUNT))
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=int(os.environ.get("RUNS", "5")),
+                        help="runs of each command (default 5, or $RUNS)")
+    parser.add_argument("--count", type=int, default=int(os.environ.get("COUNT", "10000")),
+                        help="devices in the fleet (default 10000, or $COUNT)")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--no-build", action="store_true",
+                        help="use the binaries already in $CARGO_TARGET_DIR")
+    parser.add_argument("--write", metavar="FILE", help="only write the generated fleet to FILE")
+    args = parser.parse_args()
+    if args.write:
+        with open(args.write, "w") as f:
+            f.write(fleet(args.count))
         return
     wasmtime = need("wasmtime")
-    native, wasm = build()
+    if not os.access("/usr/bin/time", os.X_OK):
+        sys.exit("bench_fleet: /usr/bin/time not found: apt-get install time")
+    native, wasm = build(args.no_build)
+    load_before = os.getloadavg()
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "fleet.yaml")
         with open(path, "w") as f:
-            f.write(fleet(COUNT))
+            f.write(fleet(args.count))
         out = subprocess.run([native, "render", path], capture_output=True, check=True)
         size = len(out.stdout)
         cwasm = os.path.join(tmp, "edgevirt.cwasm")
-        subprocess.run([wasmtime, "compile", wasm, "-o", cwasm], check=True)
+        subprocess.run([wasmtime, "compile", wasm, "-o", cwasm], check=True, stdout=sys.stderr)
         rows = [
-            ("native", [native, "render", "-"]),
-            ("wasmtime run edgevirt.wasm", [wasmtime, "run", "--", wasm, "render", "-"]),
-            ("wasmtime run --allow-precompiled edgevirt.cwasm",
+            ("native", "native", [native, "render", "-"]),
+            ("wasm", "wasmtime run edgevirt.wasm", [wasmtime, "run", "--", wasm, "render", "-"]),
+            ("wasm_precompiled", "wasmtime run --allow-precompiled edgevirt.cwasm",
              [wasmtime, "run", "--allow-precompiled", "--", cwasm, "render", "-"]),
         ]
-        print(f"fleet of {COUNT} devices: input {os.path.getsize(path) / 1e6:.2f} MB, "
-              f"output {size / 1e6:.1f} MB; median of {RUNS} runs, largest max RSS")
-        print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
-        print(f"{'command':50} {'wall s':>7} {'CPU s':>7} {'max RSS MB':>11}")
-        for label, argv in rows:
-            seconds, cpu, rss = measure(argv, path)
-            print(f"{label:50} {seconds:7.2f} {cpu:7.2f} {rss:11.0f}")
+        results = []
+        for key, label, argv in rows:
+            seconds, cpu, rss = measure(argv, path, args.runs)
+            results.append({"key": key, "command": label, "wall_s": seconds, "cpu_s": cpu,
+                            "max_rss_mb": rss})
+        input_bytes = os.path.getsize(path)
+    if args.json:
+        json.dump({"count": args.count, "runs": args.runs, "input_bytes": input_bytes,
+                   "output_bytes": size, "load_before": load_before, "results": results},
+                  sys.stdout, indent=2)
+        print()
+        return
+    print(f"fleet of {args.count} devices: input {input_bytes / 1e6:.2f} MB, "
+          f"output {size / 1e6:.1f} MB; median of {args.runs} runs, largest max RSS")
+    print(f"load average before: {load_before[0]:.1f} on {os.cpu_count()} cores")
+    print(f"{'command':50} {'wall s':>7} {'CPU s':>7} {'max RSS MB':>11}")
+    for r in results:
+        print(f"{r['command']:50} {r['wall_s']:7.2f} {r['cpu_s']:7.2f} {r['max_rss_mb']:11.0f}")
 
 
 if __name__ == "__main__":

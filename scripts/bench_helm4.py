@@ -6,10 +6,11 @@ chart with the example devices (examples/*.yaml) once to let Helm compile plugin
 cache, then times `helm template` with and without the post-renderer, alternating the two so
 that a busy machine slows both alike. Prints the medians and their difference.
 
-    PATH=/opt/edgevirt-hosts/bin:$PATH scripts/bench_helm4.py [--runs 15]
+    PATH=/opt/edgevirt-hosts/bin:$PATH scripts/bench_helm4.py [--runs 15] [--json]
 
 Needs Helm 4 (`helm`, or HELM) and the wasm32-wasip1 target; builds plugin.wasm itself
-(plugins/helm4/build.sh, which honours CARGO_TARGET_DIR).
+(plugins/helm4/build.sh, which honours CARGO_TARGET_DIR) unless `--no-build`. `--json` prints
+the figures as one JSON object (scripts/perf-report.py reads it) instead of the summary.
 """
 
 import argparse
@@ -23,24 +24,32 @@ import tempfile
 import time
 from pathlib import Path
 
-import yaml
-
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def example_values():
-    """The chart values that list every example device."""
-    devices = []
+    """The chart values that list every example device, and how many there are.
+
+    Text, not parsed YAML, so that this needs nothing beyond Python's standard library: each
+    example is a single block-style EdgeDevice document, so dropping its top-level apiVersion
+    and kind lines and indenting the rest under a list item gives the same values."""
+    items = []
     for path in sorted((ROOT / "examples").glob("*.yaml")):
-        doc = yaml.safe_load(path.read_text())
-        if isinstance(doc, dict) and doc.get("kind") == "EdgeDevice":
-            devices.append({"metadata": doc["metadata"], "spec": doc["spec"]})
-    return {"devices": devices}
+        lines = path.read_text().splitlines()
+        if "kind: EdgeDevice" not in lines:
+            continue
+        kept = [line for line in lines
+                if not line.startswith(("apiVersion:", "kind:", "---"))]
+        items.append("  -\n" + "".join(f"    {line}\n" if line else "\n" for line in kept))
+    return "devices:\n" + "".join(items), len(items)
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15, help="timed runs of each (default 15)")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--no-build", action="store_true",
+                        help="use plugins/helm4/edgevirt-wasm/plugin.wasm as it is")
     args = parser.parse_args()
 
     helm = os.environ.get("HELM") or shutil.which("helm")
@@ -50,8 +59,11 @@ def main():
     if not version.startswith("v4."):
         sys.exit(f"bench_helm4: {helm} is not Helm 4 ({version.strip()})")
 
-    print("building plugin.wasm ...", file=sys.stderr)
-    subprocess.run([ROOT / "plugins/helm4/build.sh"], check=True, stdout=subprocess.DEVNULL)
+    if not args.no_build:
+        print("building plugin.wasm ...", file=sys.stderr)
+        subprocess.run([ROOT / "plugins/helm4/build.sh"], check=True, stdout=subprocess.DEVNULL)
+    if not (ROOT / "plugins/helm4/edgevirt-wasm/plugin.wasm").exists():
+        sys.exit("bench_helm4: no plugins/helm4/edgevirt-wasm/plugin.wasm: run plugins/helm4/build.sh")
 
     with tempfile.TemporaryDirectory(prefix="edgevirt-bench-helm4-") as tmp:
         tmp = Path(tmp)
@@ -74,7 +86,8 @@ def main():
         for plugin in ("edgevirt-wasm", "edgevirt"):
             helm_run("plugin", "install", str(ROOT / "plugins/helm4" / plugin))
         values = tmp / "values.yaml"
-        values.write_text(json.dumps(example_values()))
+        text, devices = example_values()
+        values.write_text(text)
         plain = ["template", "edge", str(ROOT / "charts/edgevirt"), "-f", str(values)]
         post = [*plain, "--post-renderer", "edgevirt"]
 
@@ -91,9 +104,14 @@ def main():
                 helm_run(*argv)
                 times[name].append(time.perf_counter() - started)
 
-    devices = len(example_values()["devices"])
     plain_ms = statistics.median(times["plain"]) * 1000
     post_ms = statistics.median(times["post"]) * 1000
+    if args.json:
+        json.dump({"devices": devices, "runs": args.runs, "helm": version.strip(),
+                   "first_ms": first * 1000, "plain_ms": plain_ms, "post_ms": post_ms,
+                   "overhead_ms": post_ms - plain_ms}, sys.stdout, indent=2)
+        print()
+        return
     print(f"helm template of charts/edgevirt with {devices} devices, {args.runs} runs each")
     print(f"first run with the post-renderer (compiles plugin.wasm): {first * 1000:.0f} ms")
     print(f"median without --post-renderer: {plain_ms:.0f} ms")

@@ -9,9 +9,14 @@ The wasm runs two ways under wasmtime: `wasmtime run edgevirt.wasm`, which compi
 with Cranelift on every run, and `wasmtime run --allow-precompiled edgevirt.cwasm` after one
 `wasmtime compile`, which is how a pipeline that runs it often would deploy it.
 
-Needs: the release binary and wasm (built here when missing), wasmtime and kubectl on PATH
-(scripts/install-hosts.sh puts them in /opt/edgevirt-hosts/bin).
+Needs: the release binary and wasm (built first unless `--no-build`), wasmtime and kubectl on
+PATH (scripts/install-hosts.sh puts them in /opt/edgevirt-hosts/bin). `--json` prints the
+figures as one JSON object (scripts/perf-report.py reads it) instead of the table.
+
+    PATH=/opt/edgevirt-hosts/bin:$PATH scripts/bench_post_render.py [--runs 11] [--json]
 """
+import argparse
+import json
 import os
 import shutil
 import statistics
@@ -22,7 +27,6 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TARGET = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
-RUNS = int(os.environ.get("RUNS", "11"))
 PATCH = """resources: [stream.yaml]
 patches:
   - target: {kind: ConfigMap}
@@ -40,12 +44,18 @@ def need(tool):
     return path
 
 
-def build():
+def build(skip):
     native = os.path.join(TARGET, "release", "edgevirt")
     wasm = os.path.join(TARGET, "wasm32-wasip1", "release", "edgevirt.wasm")
-    subprocess.run(["cargo", "build", "-q", "--release", "-p", "edgevirt"], cwd=ROOT, check=True)
-    subprocess.run(["cargo", "build", "-q", "--release", "-p", "edgevirt", "--target",
-                    "wasm32-wasip1"], cwd=ROOT, check=True)
+    if not skip:
+        # Cargo's own output goes to stderr, so that --json leaves stdout to the figures.
+        subprocess.run(["cargo", "build", "-q", "--release", "-p", "edgevirt"], cwd=ROOT,
+                       check=True, stdout=sys.stderr)
+        subprocess.run(["cargo", "build", "-q", "--release", "-p", "edgevirt", "--target",
+                        "wasm32-wasip1"], cwd=ROOT, check=True, stdout=sys.stderr)
+    for path in (native, wasm):
+        if not os.path.exists(path):
+            sys.exit(f"bench_post_render: no {path}: build it, or run without --no-build")
     return native, wasm
 
 
@@ -68,22 +78,30 @@ def kustomization(tmp, label, parts):
     return top
 
 
-def median_seconds(argv, stdin_path, cwd=None):
+def median_seconds(argv, stdin_path, runs):
     times = []
-    for _ in range(RUNS):
+    for _ in range(runs):
         with open(stdin_path, "rb") as stdin, open(os.devnull, "wb") as out:
             start = time.perf_counter()
-            subprocess.run(argv, stdin=stdin, stdout=out, cwd=cwd, check=True)
+            subprocess.run(argv, stdin=stdin, stdout=out, check=True)
             times.append(time.perf_counter() - start)
     return statistics.median(times)
 
 
 def main():
-    native, wasm = build()
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=int(os.environ.get("RUNS", "11")),
+                        help="runs of each command (default 11, or $RUNS)")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--no-build", action="store_true",
+                        help="use the binaries already in $CARGO_TARGET_DIR")
+    args = parser.parse_args()
     wasmtime, kubectl = need("wasmtime"), need("kubectl")
+    native, wasm = build(args.no_build)
     streams = os.path.join(ROOT, "tests", "corpus", "streams")
     files = sorted(os.path.join(streams, f) for f in os.listdir(streams) if f.endswith(".yaml"))
     largest = max(files, key=os.path.getsize)
+    results = []
     with tempfile.TemporaryDirectory() as tmp:
         joined = os.path.join(tmp, "stream.yaml")
         with open(joined, "wb") as out:
@@ -94,26 +112,46 @@ def main():
                 if not data.endswith(b"\n"):
                     out.write(b"\n")
         cwasm = os.path.join(tmp, "edgevirt.cwasm")
-        subprocess.run([wasmtime, "compile", wasm, "-o", cwasm], check=True)
-        print(f"| input | MB | cat MB/s | edgevirt MB/s | wasm MB/s | precompiled wasm MB/s "
-              f"| kustomize MB/s | edgevirt/cat time | kustomize/edgevirt time "
-              f"| wasm/native time | precompiled wasm/native time |")
-        print("|---|---|---|---|---|---|---|---|---|---|---|")
+        subprocess.run([wasmtime, "compile", wasm, "-o", cwasm], check=True, stdout=sys.stderr)
         for label, path in (("largest: " + os.path.basename(largest), largest),
                             (f"all {len(files)} joined", joined)):
             kdir = kustomization(tmp, label, [largest] if path == largest else files)
-            mb = os.path.getsize(path) / 1e6
-            t_cat = median_seconds(["cat"], path)
-            t_native = median_seconds([native, "post-render"], path)
-            t_wasm = median_seconds([wasmtime, "run", wasm, "post-render"], path)
-            t_cwasm = median_seconds(
-                [wasmtime, "run", "--allow-precompiled", cwasm, "post-render"], path)
-            t_kust = median_seconds([kubectl, "kustomize", kdir], os.devnull)
-            print(f"| {label} | {mb:.2f} | {mb / t_cat:.0f} | {mb / t_native:.0f} "
-                  f"| {mb / t_wasm:.0f} | {mb / t_cwasm:.0f} | {mb / t_kust:.1f} "
-                  f"| {t_native / t_cat:.1f}x | {t_kust / t_native:.0f}x "
-                  f"| {t_wasm / t_native:.1f}x | {t_cwasm / t_native:.1f}x |")
-    print(f"\nmedian of {RUNS} runs each; times include process start-up")
+            runs = args.runs
+            seconds = {
+                "cat": median_seconds(["cat"], path, runs),
+                "native": median_seconds([native, "post-render"], path, runs),
+                "wasm": median_seconds([wasmtime, "run", wasm, "post-render"], path, runs),
+                "wasm_precompiled": median_seconds(
+                    [wasmtime, "run", "--allow-precompiled", cwasm, "post-render"], path, runs),
+                "kustomize": median_seconds([kubectl, "kustomize", kdir], os.devnull, runs),
+            }
+            size = os.path.getsize(path)
+            results.append({
+                "input": label,
+                "bytes": size,
+                "seconds": seconds,
+                "mb_per_s": {k: size / 1e6 / t for k, t in seconds.items()},
+                # Time ratios, each the slower over the faster as the targets put them.
+                "native_over_cat": seconds["native"] / seconds["cat"],
+                "kustomize_over_native": seconds["kustomize"] / seconds["native"],
+                "wasm_over_native": seconds["wasm"] / seconds["native"],
+                "wasm_precompiled_over_native": seconds["wasm_precompiled"] / seconds["native"],
+            })
+    if args.json:
+        json.dump({"runs": args.runs, "results": results}, sys.stdout, indent=2)
+        print()
+        return
+    print("| input | MB | cat MB/s | edgevirt MB/s | wasm MB/s | precompiled wasm MB/s "
+          "| kustomize MB/s | edgevirt/cat time | kustomize/edgevirt time "
+          "| wasm/native time | precompiled wasm/native time |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    for r in results:
+        rate = r["mb_per_s"]
+        print(f"| {r['input']} | {r['bytes'] / 1e6:.2f} | {rate['cat']:.0f} | {rate['native']:.0f} "
+              f"| {rate['wasm']:.0f} | {rate['wasm_precompiled']:.0f} | {rate['kustomize']:.1f} "
+              f"| {r['native_over_cat']:.1f}x | {r['kustomize_over_native']:.0f}x "
+              f"| {r['wasm_over_native']:.1f}x | {r['wasm_precompiled_over_native']:.1f}x |")
+    print(f"\nmedian of {args.runs} runs each; times include process start-up")
 
 
 if __name__ == "__main__":
