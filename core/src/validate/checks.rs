@@ -99,6 +99,24 @@ pub(crate) fn is_http_url(s: &str) -> bool {
         && !s.contains(' ')
 }
 
+/// Whether a URL carries credentials (`scheme://user:password@host`) in its authority.
+pub(crate) fn has_credentials(url: &str) -> bool {
+    url.split_once("://").is_some_and(|(_, rest)| {
+        rest.split('/')
+            .next()
+            .is_some_and(|authority| authority.contains('@'))
+    })
+}
+
+/// A URL as a message may show it: masked like any secret when it carries credentials.
+pub(crate) fn shown_url(url: &str) -> String {
+    if has_credentials(url) {
+        crate::diagnostic::mask(url)
+    } else {
+        url.to_owned()
+    }
+}
+
 /// Suggests the closest of `options` to a misspelt `value`.
 pub(crate) fn expected_one_of(options: &[&str]) -> String {
     format!("expected one of {}", options.join(", "))
@@ -145,5 +163,15 @@ mod tests {
         assert!(!is_cidr("10.0.0.1/33"));
         assert!(is_http_url("http://proxy:3128"));
         assert!(!is_http_url("proxy:3128"));
+    }
+
+    #[test]
+    fn urls_with_credentials_are_shown_masked() {
+        assert!(has_credentials("http://user:pw@proxy:3128"));
+        assert!(has_credentials("https://token@est.example/est"));
+        assert!(!has_credentials("http://proxy:3128/a@b"));
+        assert!(!has_credentials("ops@example.com"));
+        assert_eq!(shown_url("http://u:pw@h"), "<secret, 13 characters>");
+        assert_eq!(shown_url("http://h/x"), "http://h/x");
     }
 }

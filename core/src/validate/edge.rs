@@ -3,7 +3,7 @@
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 
-use super::checks::{KEY_BASE64, decode_key, is_hostname, is_http_url, is_single_line};
+use super::checks::{KEY_BASE64, decode_key, is_hostname, is_http_url, is_single_line, shown_url};
 use crate::diagnostic::{Diagnostics, mask};
 use crate::model::{self, IotEdge, SecretSource};
 use crate::spec::{EdgeCaSpec, EdgeSpec, PemFile, ProvisioningSpec, RegistrySpec, SecretText};
@@ -307,7 +307,7 @@ fn check_dps(dps: &model::Dps, name: &str, d: &mut Diagnostics) -> Option<Provis
     if !is_http_url(&endpoint) || !endpoint.starts_with("https://") {
         d.error(
             &format!("{PATH}.globalEndpoint"),
-            Some(&endpoint),
+            Some(&shown_url(&endpoint)),
             "is not an https URL",
             DPS_GLOBAL_ENDPOINT,
         );
@@ -655,7 +655,7 @@ fn check_edge_ca(ca: Option<&model::EdgeCa>, d: &mut Diagnostics) -> Option<Edge
             if !is_http_url(&e.url) {
                 d.error(
                     &format!("{path}.url"),
-                    Some(&e.url),
+                    Some(&shown_url(&e.url)),
                     "is not a URL",
                     "e.g. https://est.example/.well-known/est",
                 );

@@ -2,9 +2,12 @@
 
 use std::collections::BTreeSet;
 
-use super::checks::{is_cidr, is_dns_label, is_dns_subdomain, is_http_url, is_ip, mac_problem};
+use super::checks::{
+    has_credentials, is_cidr, is_dns_label, is_dns_subdomain, is_http_url, is_ip, mac_problem,
+    shown_url,
+};
 use super::derived_mac;
-use crate::diagnostic::{Diagnostics, mask};
+use crate::diagnostic::Diagnostics;
 use crate::model::{Metadata, Network};
 use crate::spec::{InterfaceSpec, NetworkSpec, ProxySpec};
 
@@ -205,16 +208,7 @@ pub(super) fn check_mac(path: &str, mac: Option<&String>, d: &mut Diagnostics) -
 fn check_proxy(p: &crate::model::Proxy, d: &mut Diagnostics) -> ProxySpec {
     for (field, url) in [("httpProxy", &p.http_proxy), ("httpsProxy", &p.https_proxy)] {
         let Some(url) = url else { continue };
-        let has_credentials = url.split_once("://").is_some_and(|(_, rest)| {
-            rest.split('/')
-                .next()
-                .is_some_and(|authority| authority.contains('@'))
-        });
-        let shown = if has_credentials {
-            mask(url)
-        } else {
-            url.clone()
-        };
+        let shown = shown_url(url);
         if !is_http_url(url) {
             d.error(
                 &format!("spec.network.proxy.{field}"),
@@ -222,7 +216,7 @@ fn check_proxy(p: &crate::model::Proxy, d: &mut Diagnostics) -> ProxySpec {
                 "is not a proxy URL",
                 "expected e.g. http://proxy.example:3128",
             );
-        } else if has_credentials {
+        } else if has_credentials(url) {
             d.warn(&format!("spec.network.proxy.{field}"), Some(&shown),
                 "carries credentials, which end up in the cloud-init Secret and the guest's config files",
                 "prefer a proxy that authorizes by source address");
