@@ -355,9 +355,22 @@ fn is_secret_source(map: &Map<String, Value>) -> bool {
     map.contains_key("value") && map.keys().all(|k| SOURCE_KEYS.contains(&k.as_str()))
 }
 
+/// The field that holds a password hash: no `SecretSource`, but no more shareable than one.
+const PASSWORD_HASH: &str = "passwordHash";
+
+/// Where the credentials of a URL are (`user:password@` of `scheme://user:password@host/...`),
+/// if it carries any: a proxy, EST or DPS URL may.
+fn url_credentials(text: &str) -> Option<std::ops::Range<usize>> {
+    let start = text.find("://")? + 3;
+    let authority = text[start..].split('/').next()?;
+    let at = authority.rfind('@')?;
+    Some(start..start + at + 1)
+}
+
 /// The document without the secrets typed into it, for a share link: every `SecretSource`
-/// (an object holding only `value`, `secretKeyRef` or `file`) loses its `value`, so a link can
-/// never carry a secret. The form shows those fields empty again.
+/// (an object holding only `value`, `secretKeyRef` or `file`) loses its `value`, the password
+/// hash is emptied and every URL loses its credentials, so a link can never carry a secret. The
+/// form shows those fields empty again.
 pub(crate) fn without_secrets(doc: &Value) -> Value {
     match doc {
         Value::Object(map) => {
@@ -365,7 +378,7 @@ pub(crate) fn without_secrets(doc: &Value) -> Value {
             Value::Object(
                 map.iter()
                     .map(|(k, v)| {
-                        let v = if is_source && k == "value" {
+                        let v = if (is_source && k == "value") || k == PASSWORD_HASH {
                             Value::String(String::new())
                         } else {
                             without_secrets(v)
@@ -376,11 +389,20 @@ pub(crate) fn without_secrets(doc: &Value) -> Value {
             )
         }
         Value::Array(items) => Value::Array(items.iter().map(without_secrets).collect()),
+        Value::String(text) => match url_credentials(text) {
+            Some(credentials) => {
+                let mut text = text.clone();
+                text.replace_range(credentials, "");
+                Value::String(text)
+            }
+            None => doc.clone(),
+        },
         other => other.clone(),
     }
 }
 
-/// The secrets typed into the document (the `value` of every `SecretSource`), for masking.
+/// The secrets typed into the document (the `value` of every `SecretSource`, the password
+/// hash, the credentials of every URL), for masking.
 pub(crate) fn secret_values(doc: &Value) -> Vec<String> {
     fn walk(node: &Value, out: &mut Vec<String>) {
         match node {
@@ -390,9 +412,17 @@ pub(crate) fn secret_values(doc: &Value) -> Vec<String> {
                 {
                     out.push(secret.clone());
                 }
+                if let Some(Value::String(hash)) = map.get(PASSWORD_HASH) {
+                    out.push(hash.clone());
+                }
                 map.values().for_each(|v| walk(v, out));
             }
             Value::Array(items) => items.iter().for_each(|v| walk(v, out)),
+            Value::String(text) => {
+                if let Some(credentials) = url_credentials(text) {
+                    out.push(text[credentials].trim_end_matches('@').to_owned());
+                }
+            }
             _ => {}
         }
     }
@@ -793,6 +823,63 @@ mod tests {
         assert!(!back.to_string().contains("SharedAccessKey"));
         assert_eq!(from_fragment("#device=not base64!"), None);
         assert_eq!(from_fragment("#other"), None);
+    }
+
+    #[test]
+    fn a_share_link_carries_no_password_hash_and_no_url_credentials() {
+        let mut doc = new_device();
+        let proxy = "http://user:pr0xy-pa55@proxy.example:3128";
+        set(&mut doc, "spec.network.proxy.httpsProxy", json!(proxy));
+        set(
+            &mut doc,
+            "spec.network.proxy.httpProxy",
+            json!("http://proxy.example/a@b"),
+        );
+        set(
+            &mut doc,
+            "spec.os.passwordHash",
+            json!("$6$salt$hash-of-a-password"),
+        );
+        let back = from_fragment(&share_fragment(&doc)).expect("reads back");
+        assert_eq!(
+            get(&back, "spec.network.proxy.httpsProxy"),
+            Some(&json!("http://proxy.example:3128"))
+        );
+        assert_eq!(
+            get(&back, "spec.network.proxy.httpProxy"),
+            Some(&json!("http://proxy.example/a@b")),
+            "an @ after the host is no credential"
+        );
+        assert_eq!(get(&back, "spec.os.passwordHash"), Some(&json!("")));
+        // A hand-made link cannot plant them either.
+        let planted = from_fragment(&format!(
+            "{SHARE_PREFIX}{}",
+            base64::Engine::encode(
+                &base64::engine::general_purpose::URL_SAFE_NO_PAD,
+                doc.to_string()
+            )
+        ))
+        .expect("reads back");
+        assert!(!planted.to_string().contains("pr0xy-pa55"), "{planted}");
+        assert!(
+            !planted.to_string().contains("hash-of-a-password"),
+            "{planted}"
+        );
+        // The preview masks them.
+        let secrets = secret_values(&doc);
+        assert!(
+            secrets.contains(&"user:pr0xy-pa55".to_owned()),
+            "{secrets:?}"
+        );
+        let shown = mask(
+            &format!("proxy: {proxy}\nhash: $6$salt$hash-of-a-password"),
+            &secrets,
+        );
+        assert!(
+            !shown.contains("pr0xy-pa55") && !shown.contains("hash-of"),
+            "{shown}"
+        );
+        assert!(shown.contains("proxy.example:3128"), "{shown}");
     }
 
     #[test]

@@ -1,8 +1,10 @@
 // What the wizard promises about secrets: once loaded the page reaches no server (its Content
 // Security Policy forbids it, and it does not try), and a secret typed into it ends up in no URL
-// and no browser storage, not even through "Copy a link (no secrets)".
+// and no browser storage, not even through "Copy a link (no secrets)"; in fleet mode neither does
+// the DPS group key nor a device key derived from it, and no console message shows one.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
+import { createHmac } from "node:crypto";
 import { join } from "node:path";
 import * as h from "./harness.mjs";
 
@@ -215,6 +217,140 @@ test("a share link carries no secret; nothing is stored; the link prefills the r
   await h.goToStep(opened, 2);
   assert.equal(await opened.inputValue("#f-spec-vm-memory"), "6Gi");
   await h.shot(opened, "share-link-opened");
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+// A fleet: a DPS group key, a registry password, proxy credentials and a password hash typed into
+// the template; the device keys the page derives from the group key.
+const GROUP_KEY = "cHJpdmFjeS10ZXN0LWdyb3VwLWtleS1mb3ItdGhlLWZsZWV0LTAwMQ==";
+const REGISTRY_PASSWORD = "RegistryPa55-privacy-fleet-002";
+const PROXY_PASSWORD = "Pr0xyPa55-privacy-fleet-003";
+const PROXY = `http://fleet-user:${PROXY_PASSWORD}@proxy.plant-f.example:3128`;
+const PASSWORD_HASH = "$6$rounds=4096$PrivacySalt$HashOfThePrivacyFleetTest0123456789abcdefghij";
+const DEVICES = ["f-edge-01", "f-edge-02", "f-edge-03"];
+/** The key DPS expects of a device of the group: HMAC-SHA256 of its registration ID. */
+const derived = (registrationId) =>
+  createHmac("sha256", Buffer.from(GROUP_KEY, "base64")).update(registrationId).digest("base64");
+
+/**
+ * The forms a secret could take in a URL or a stored value: as is, URL-encoded, and base64 or
+ * base64url at each of the three alignments it could have inside a longer encoded text.
+ */
+function forms(secret) {
+  const found = new Set([secret, encodeURIComponent(secret)]);
+  const bytes = Buffer.from(secret);
+  for (let skip = 0; skip < 3; skip++) {
+    const whole = bytes.subarray(skip, skip + Math.floor((bytes.length - skip) / 3) * 3);
+    for (const encoding of ["base64", "base64url"]) {
+      found.add(whole.toString(encoding).replace(/=+$/, ""));
+    }
+  }
+  return [...found].filter((f) => f.length >= 8);
+}
+
+test("a fleet session: no group key, device secret or derived key in storage, a URL or the console", async () => {
+  const context = await watchedContext();
+  await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: server.base });
+  // Every console message of every page, whatever its level.
+  const messages = [];
+  context.on("console", (m) => messages.push(`${m.type()}: ${m.text()}`));
+  const { page, problems, requests } = await h.openWizard(context, `${server.base}/index.html`);
+  page.on("pageerror", (e) => messages.push(String(e)));
+
+  const p = "#f-spec-iotEdge-provisioning-";
+  await page.click("#mode-fleet");
+  await page.waitForSelector("#fleet-csv");
+  await page.fill("#fleet-name", "plant-f");
+  await page.fill("#fleet-namespace", "plant-f");
+  await page.fill("#f-metadata-name", "{{ name }}");
+  await page.selectOption("#f-spec-iotEdge-provisioning", "dps-symmetric-key-group");
+  await page.fill(`${p}dps-idScope`, "0ne00000F0F");
+  await page.fill(`${p}dps-symmetricKey-enrollmentGroupKey-value`, GROUP_KEY);
+  await page.fill("#fleet-csv", `name\n${DEVICES.join("\n")}\n`);
+  await h.goToStep(page, 3);
+  await page.fill("#f-spec-network-proxy-httpsProxy", PROXY);
+  await h.goToStep(page, 4);
+  await h.openAdvanced(page);
+  await page.fill("#f-spec-os-passwordHash", PASSWORD_HASH);
+  await h.goToStep(page, 5);
+  await h.openAdvanced(page);
+  await page.fill("#f-spec-iotEdge-agent-registry-serverAddress", "plantf.azurecr.io");
+  await page.fill("#f-spec-iotEdge-agent-registry-username", "pull");
+  await page.fill("#f-spec-iotEdge-agent-registry-password-value", REGISTRY_PASSWORD);
+  await page.waitForSelector(`#fleet-devices-caption:has-text("Devices (${DEVICES.length})")`);
+  await page.waitForSelector("#download-manifests:not([disabled])");
+  for (let i = 0; i < DEVICES.length; i++) {
+    await page.selectOption("#fleet-preview-device", String(i));
+    await page.waitForSelector(`#preview-panel:has-text('name: ${DEVICES[i]}')`);
+  }
+
+  // The downloads are where the secrets go: each device's derived key, never the group key.
+  const manifests = await h.download(page, "#download-manifests", "privacy-fleet-");
+  const fleet = await h.download(page, "#download-fleet", "privacy-fleet-");
+  for (const name of DEVICES) {
+    assert.ok(manifests.text.includes(derived(name)), `the manifests hold the key derived for ${name}`);
+  }
+  assert.ok(manifests.text.includes(REGISTRY_PASSWORD), "the manifests hold the registry password");
+  assert.ok(!manifests.text.includes(GROUP_KEY), "the manifests do not hold the group key");
+  assert.ok(fleet.text.includes(GROUP_KEY), "the downloaded fleet holds what was typed");
+
+  await page.click("#share-link");
+  await page.waitForSelector("p.status:text('Copied a link to this form, without its secrets.')");
+  const link = await page.evaluate(() => navigator.clipboard.readText());
+  assert.equal(link, page.url(), "the copied link is the page's address");
+  const fragment = Buffer.from(new URL(link).hash.slice("#device=".length), "base64url").toString("utf8");
+
+  const stored = await page.evaluate(async () => {
+    const all = (storage) =>
+      Object.fromEntries([...Array(storage.length).keys()].map((i) => [storage.key(i), storage.getItem(storage.key(i))]));
+    return {
+      local: all(localStorage),
+      session: all(sessionStorage),
+      cookie: document.cookie,
+      databases: (await indexedDB.databases()).map((d) => d.name),
+      caches: await caches.keys(),
+      history: history.state,
+      name: window.name,
+    };
+  });
+  assert.deepEqual(stored, { local: {}, session: {}, cookie: "", databases: [], caches: [], history: null, name: "" });
+  const state = await context.storageState({ indexedDB: true });
+  assert.deepEqual(state.cookies, []);
+  for (const origin of state.origins) {
+    assert.deepEqual([origin.localStorage, origin.indexedDB ?? []], [[], []], JSON.stringify(origin));
+  }
+
+  // The console is listened to, and forms() finds a secret inside longer base64.
+  await page.evaluate(() => console.debug("privacy-probe"));
+  await page.waitForTimeout(100);
+  assert.ok(messages.some((m) => m.includes("privacy-probe")), "console messages are recorded");
+  assert.ok(forms(GROUP_KEY).some((f) => Buffer.from(`k=${GROUP_KEY};`).toString("base64url").includes(f)));
+
+  const secrets = { GROUP_KEY, REGISTRY_PASSWORD, PROXY_PASSWORD, PASSWORD_HASH };
+  for (const name of DEVICES) secrets[`the key derived for ${name}`] = derived(name);
+  const places = {
+    "the page's address": page.url(),
+    "the share link": link,
+    "the share link, decoded": decodeURIComponent(link),
+    "the shared document": fragment,
+    "browser storage": JSON.stringify([stored, state]),
+    "console messages": messages.filter((m) => !m.includes("privacy-probe")).join("\n"),
+    "requests after load": requests.join("\n"),
+  };
+  for (const [secret, value] of Object.entries(secrets)) {
+    for (const [where, text] of Object.entries(places)) {
+      const shown = forms(value).find((f) => text.includes(f));
+      assert.equal(shown, undefined, `${secret} shows in ${where}: ${text}`);
+    }
+  }
+  // The link still carries the rest of the template.
+  const shared = JSON.parse(fragment);
+  assert.equal(shared.metadata.name, "{{ name }}");
+  assert.equal(shared.spec.iotEdge.agent.registry.username, "pull");
+  assert.match(shared.spec.network.proxy.httpsProxy, /proxy\.plant-f\.example:3128/);
+  assert.deepEqual(requests, [], "the page requested nothing after load");
+  assert.deepEqual(await page.evaluate(() => window.__csp), [], "and did not try");
   assert.deepEqual(problems, []);
   await context.close();
 });
