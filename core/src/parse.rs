@@ -4,9 +4,12 @@
 //! wrong type stops the read with its path; keys the model does not know are all collected, since
 //! a typo in an optional field would otherwise pass silently.
 
+use std::collections::BTreeSet;
+use std::sync::OnceLock;
+
 use serde::de::DeserializeOwned;
 
-use crate::diagnostic::Diagnostics;
+use crate::diagnostic::{Diagnostics, mask};
 use crate::{Diagnostic, EdgeDevice, Error};
 
 /// Reads one `EdgeDevice` document from YAML or JSON text.
@@ -96,13 +99,31 @@ fn from_value_collecting<T: DeserializeOwned>(
         );
     }
     let parsed = parsed.map_err(|err| {
-        let path = serde_path_to_error_path(err.path());
-        type_error(&join(prefix, &path), err.inner().to_string())
+        let at = serde_path_to_error_path(err.path());
+        let mut message = err.inner().to_string();
+        let mut shown = None;
+        // serde quotes the wrong value (`invalid type: string "...", expected ...`): at a
+        // secret field, say only what it expected and show the value masked.
+        if is_secret_path(&at) {
+            let expected = message.split_once(", expected ").map(|(_, e)| match e {
+                "struct SecretSource" => "a map: {value: ...} or {secretKeyRef: {name, key}}",
+                other => other,
+            });
+            message = match expected {
+                Some(expected) => format!("has the wrong type: expected {expected}"),
+                None => "has the wrong type".to_owned(),
+            };
+            shown = value_at(&value, err.path()).map(|v| match v {
+                serde_json::Value::String(s) => mask(s),
+                other => mask(&other.to_string()),
+            });
+        }
+        type_error(&join(prefix, &at), shown, message)
     });
     (parsed, diags)
 }
 
-fn type_error(path: &str, serde_message: String) -> Diagnostic {
+fn type_error(path: &str, value: Option<String>, message: String) -> Diagnostic {
     Diagnostic {
         severity: crate::Severity::Error,
         path: if path.is_empty() {
@@ -110,10 +131,62 @@ fn type_error(path: &str, serde_message: String) -> Diagnostic {
         } else {
             path.to_owned()
         },
-        value: None,
-        message: serde_message,
+        value,
+        message,
         hint: Some("see `edgevirt schema` for the expected shape".to_owned()),
     }
+}
+
+/// Whether a field path (`spec.iotEdge.provisioning.manual.connectionString.value`) is at or
+/// under a field that holds a secret.
+fn is_secret_path(path: &str) -> bool {
+    path.split(['.', '['])
+        .any(|field| secret_fields().contains(field))
+}
+
+/// The names of the fields that hold secrets: every property the schema types as a
+/// `SecretSource`, and the password hash.
+fn secret_fields() -> &'static BTreeSet<String> {
+    static FIELDS: OnceLock<BTreeSet<String>> = OnceLock::new();
+    FIELDS.get_or_init(|| {
+        fn refers_to_secret(schema: &serde_json::Value) -> bool {
+            schema["$ref"]
+                .as_str()
+                .is_some_and(|r| r.ends_with("/SecretSource"))
+                || ["anyOf", "oneOf", "allOf"].iter().any(|key| {
+                    schema[key]
+                        .as_array()
+                        .is_some_and(|all| all.iter().any(refers_to_secret))
+                })
+        }
+        let schema = crate::json_schema();
+        let mut fields = BTreeSet::from(["passwordHash".to_owned()]);
+        for def in schema["$defs"]
+            .as_object()
+            .into_iter()
+            .flat_map(|d| d.values())
+        {
+            for (name, property) in def["properties"].as_object().into_iter().flatten() {
+                if refers_to_secret(property) {
+                    fields.insert(name.clone());
+                }
+            }
+        }
+        fields
+    })
+}
+
+/// The value at a serde path of `value`.
+fn value_at<'v>(
+    value: &'v serde_json::Value,
+    path: &serde_path_to_error::Path,
+) -> Option<&'v serde_json::Value> {
+    use serde_path_to_error::Segment;
+    path.iter().try_fold(value, |v, segment| match segment {
+        Segment::Seq { index } => v.get(index),
+        Segment::Map { key } | Segment::Enum { variant: key } => v.get(key),
+        Segment::Unknown => Some(v),
+    })
 }
 
 fn join(prefix: &str, path: &str) -> String {

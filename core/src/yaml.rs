@@ -47,6 +47,9 @@ fn options(limits: &Limits) -> serde_saphyr::Options {
     // heuristic would also refuse an inventory whose many rows merge one `&defaults` anchor.
     budget.enforce_alias_anchor_ratio = false;
     options.budget = Some(budget);
+    // A syntax error names its line and column, without quoting the lines around it: they may
+    // hold a secret, and messages end up in CI logs.
+    options.with_snippet = false;
     options
 }
 

@@ -17,9 +17,9 @@
 //! - bad input whose bad value is a secret is refused (non-zero exit, nothing on stdout) with a
 //!   message that names the field and shows the value masked as `"<secret, N characters>"`.
 //!
-//! `the_checker_finds_planted_secrets` shows the checker fails when it should. Inputs that leak a
-//! secret today are in `known_leak_cases`, run by the ignored `known_leaks_are_fixed`. Needs
-//! `EDGEVIRT_BIN`, as scripts/test.sh sets it.
+//! `the_checker_finds_planted_secrets` shows the checker fails when it should. Inputs that once
+//! leaked a secret are kept in `former_leak_cases`. Needs `EDGEVIRT_BIN`, as scripts/test.sh
+//! sets it.
 
 mod support;
 
@@ -1214,13 +1214,12 @@ fn own_cases() -> Vec<Case> {
     cases
 }
 
-/// Inputs that leak a secret today, each with where the fix belongs. Run by
-/// `known_leaks_are_fixed` (ignored until they are fixed).
-fn known_leak_cases() -> Vec<Case> {
+/// Inputs that leaked a secret once, each with where it was fixed.
+fn former_leak_cases() -> Vec<Case> {
     vec![
-        // serde's "invalid type" message (core/src/parse.rs) quotes the whole string.
+        // serde's "invalid type" message quotes the whole string; core/src/parse.rs masks it.
         case(
-            "known leak: a connection string given without value:",
+            "former leak: a connection string given without value:",
             &device(
                 "s-leak",
                 &format!(
@@ -1232,7 +1231,7 @@ fn known_leak_cases() -> Vec<Case> {
         ),
         // The same message quotes a secret that YAML read as a number.
         case(
-            "known leak: a registry password YAML reads as a number",
+            "former leak: a registry password YAML reads as a number",
             &device(
                 "s-leak",
                 &format!(
@@ -1243,9 +1242,9 @@ fn known_leak_cases() -> Vec<Case> {
             true,
             &[],
         ),
-        // A YAML syntax error quotes the lines around it (core/src/yaml.rs), secrets included.
+        // A YAML syntax error quoted the lines around it, secrets included (core/src/yaml.rs).
         case(
-            "known leak: a YAML error next to a secret",
+            "former leak: a YAML error next to a secret",
             &device(
                 "s-leak",
                 "  iotEdge:\n    provisioning:\n      manual:\n        iothubHostname: hub-s.azure-devices.net\n        deviceId: s\n        symmetricKey: {value: \"U2VjcmV0cy10ZXN0LXlhbWwtZXJyb3Ita2V5\"}\n        x509: [unclosed\n",
@@ -1253,10 +1252,10 @@ fn known_leak_cases() -> Vec<Case> {
             true,
             &[],
         ),
-        // A disk URL with credentials lands in the VirtualMachine's DataVolume template
-        // (core/src/validate/mod.rs should refuse it, masked, and point to a Secret instead).
+        // A disk URL with credentials landed in the VirtualMachine's DataVolume template; it is
+        // refused, masked (core/src/validate/mod.rs).
         case(
-            "known leak: a disk image URL with credentials",
+            "former leak: a disk image URL with credentials",
             &device(
                 "s-leak",
                 &format!(
@@ -1267,9 +1266,9 @@ fn known_leak_cases() -> Vec<Case> {
             true,
             &[("spec.disk.source.http.url", "spec.disk.source.http.url")],
         ),
-        // ... and the message about a bad one shows it (core/src/validate/mod.rs).
+        // ... and the message about a bad one showed it.
         case(
-            "known leak: a bad disk image URL with credentials",
+            "former leak: a bad disk image URL with credentials",
             &device(
                 "s-leak",
                 &format!(
@@ -1568,7 +1567,7 @@ fn secrets_stay_in_secrets_on_every_path() {
     let dir = scratch("secrets");
     let fixtures = fixture_cases();
     let examples = example_cases();
-    let own = own_cases();
+    let own: Vec<Case> = own_cases().into_iter().chain(former_leak_cases()).collect();
     assert!(
         fixtures.len() >= 30,
         "found {} fixture cases",
@@ -1594,20 +1593,6 @@ fn secrets_stay_in_secrets_on_every_path() {
     // Enough secrets were looked for that a pass means something.
     assert!(secrets >= 80, "only {secrets} secrets in {cases} cases");
     eprintln!("{cases} cases, {runs} runs, {secrets} secrets: none outside Secret data");
-}
-
-/// Each input here leaks a secret today (see `known_leak_cases`); run with `--ignored` after a
-/// fix, then move the case into `own_cases`.
-#[test]
-#[ignore = "known leaks, reported in SECURITY.md: the fixes belong to core/src/parse.rs, core/src/yaml.rs and core/src/validate/mod.rs"]
-fn known_leaks_are_fixed() {
-    let dir = scratch("secrets-known");
-    let mut report = Vec::new();
-    for case in known_leak_cases() {
-        let (_, problems) = check_case(&case, &dir);
-        report.extend(problems.into_iter().map(|p| format!("{}: {p}", case.name)));
-    }
-    assert!(report.is_empty(), "{}", report.join("\n"));
 }
 
 /// The secret fields of the model, from `edgevirt schema`: each is given inline by a case.

@@ -488,7 +488,9 @@ fn check_disk(
         );
     }
     let root = if let Some(r) = &src.registry {
-        if !r.url.starts_with("docker://") && !r.url.starts_with("oci-archive://") {
+        if checks::has_credentials(&r.url) {
+            refuse_credentials("spec.disk.source.registry.url", &r.url, d);
+        } else if !r.url.starts_with("docker://") && !r.url.starts_with("oci-archive://") {
             d.error(
                 "spec.disk.source.registry.url",
                 Some(&r.url),
@@ -501,7 +503,9 @@ fn check_disk(
             storage,
         })
     } else if let Some(h) = &src.http {
-        if !checks::is_http_url(&h.url) {
+        if checks::has_credentials(&h.url) {
+            refuse_credentials("spec.disk.source.http.url", &h.url, d);
+        } else if !checks::is_http_url(&h.url) {
             d.error(
                 "spec.disk.source.http.url",
                 Some(&h.url),
@@ -741,6 +745,18 @@ fn check_services(services: &model::Services, d: &mut Diagnostics) -> Vec<Servic
         });
     }
     plans
+}
+
+/// A disk URL with credentials in it: they would be rendered into the `VirtualMachine`'s
+/// DataVolume, which is no Secret, so the URL is refused and shown masked.
+fn refuse_credentials(path: &str, url: &str, d: &mut Diagnostics) {
+    d.error(
+        path,
+        Some(&crate::diagnostic::mask(url)),
+        "carries credentials, which would be written into the VirtualMachine",
+        "give a URL without user or password: an image server that needs none, or import the \
+         image into a PVC and use spec.disk.source.pvc",
+    );
 }
 
 fn check_extensions(
