@@ -23,14 +23,12 @@ import argparse
 import json
 import os
 import re
-import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-TARGET = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
+from benchlib import build, need
 GROUP_KEY = "ZXhhbXBsZS1ncm91cC1rZXktZm9yLWVkZ2V2aXJ0LWRvY3Mtbm90LWEtcmVhbC1rZXktMDEyMzQ1Njc4OQ=="
 
 TEMPLATE = """apiVersion: edgevirt.dev/v1alpha1
@@ -73,28 +71,6 @@ def fleet(count):
     return TEMPLATE.format(key=GROUP_KEY, rows="".join(rows))
 
 
-def need(tool):
-    path = shutil.which(tool)
-    if path is None:
-        sys.exit(f"{tool} not found: run scripts/install-hosts.sh and put /opt/edgevirt-hosts/bin on PATH")
-    return path
-
-
-def build(skip):
-    native = os.path.join(TARGET, "release", "edgevirt")
-    wasm = os.path.join(TARGET, "wasm32-wasip1", "release", "edgevirt.wasm")
-    if not skip:
-        # Cargo's own output goes to stderr, so that --json leaves stdout to the figures.
-        subprocess.run(["cargo", "build", "-q", "--release", "-p", "edgevirt"], cwd=ROOT,
-                       check=True, stdout=sys.stderr)
-        subprocess.run(["cargo", "build", "-q", "--release", "-p", "edgevirt", "--target",
-                        "wasm32-wasip1"], cwd=ROOT, check=True, stdout=sys.stderr)
-    for path in (native, wasm):
-        if not os.path.exists(path):
-            sys.exit(f"bench_fleet: no {path}: build it, or run without --no-build")
-    return native, wasm
-
-
 def measure(argv, stdin_path, runs):
     """Median wall seconds, median CPU seconds (user + system, all threads) and largest max RSS
     (MB) of `runs` runs of argv under /usr/bin/time. On a busy machine the CPU time is the
@@ -134,7 +110,7 @@ def main():
     wasmtime = need("wasmtime")
     if not os.access("/usr/bin/time", os.X_OK):
         sys.exit("bench_fleet: /usr/bin/time not found: apt-get install time")
-    native, wasm = build(args.no_build)
+    native, wasm = build(args.no_build, "bench_fleet")
     load_before = os.getloadavg()
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "fleet.yaml")

@@ -25,8 +25,7 @@ import sys
 import tempfile
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-TARGET = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
+from benchlib import ROOT, build, need
 PATCH = """resources: [stream.yaml]
 patches:
   - target: {kind: ConfigMap}
@@ -35,28 +34,6 @@ patches:
       kind: ConfigMap
       metadata: {name: any, annotations: {bench: trivial}}
 """
-
-
-def need(tool):
-    path = shutil.which(tool)
-    if path is None:
-        sys.exit(f"{tool} not found: run scripts/install-hosts.sh and put /opt/edgevirt-hosts/bin on PATH")
-    return path
-
-
-def build(skip):
-    native = os.path.join(TARGET, "release", "edgevirt")
-    wasm = os.path.join(TARGET, "wasm32-wasip1", "release", "edgevirt.wasm")
-    if not skip:
-        # Cargo's own output goes to stderr, so that --json leaves stdout to the figures.
-        subprocess.run(["cargo", "build", "-q", "--release", "-p", "edgevirt"], cwd=ROOT,
-                       check=True, stdout=sys.stderr)
-        subprocess.run(["cargo", "build", "-q", "--release", "-p", "edgevirt", "--target",
-                        "wasm32-wasip1"], cwd=ROOT, check=True, stdout=sys.stderr)
-    for path in (native, wasm):
-        if not os.path.exists(path):
-            sys.exit(f"bench_post_render: no {path}: build it, or run without --no-build")
-    return native, wasm
 
 
 def kustomization(tmp, label, parts):
@@ -97,7 +74,7 @@ def main():
                         help="use the binaries already in $CARGO_TARGET_DIR")
     args = parser.parse_args()
     wasmtime, kubectl = need("wasmtime"), need("kubectl")
-    native, wasm = build(args.no_build)
+    native, wasm = build(args.no_build, "bench_post_render")
     streams = os.path.join(ROOT, "tests", "corpus", "streams")
     files = sorted(os.path.join(streams, f) for f in os.listdir(streams) if f.endswith(".yaml"))
     largest = max(files, key=os.path.getsize)
