@@ -110,7 +110,9 @@ fn syntax_errors_and_missing_files_are_reported() {
     let out = edgevirt(&["render", "-"], Some("metadata: {name: [\n"));
     assert_eq!(out.status.code(), Some(1));
     assert!(out.stdout.is_empty());
-    assert!(text(&out.stderr).starts_with("error: input is not valid YAML: line"));
+    let stderr = text(&out.stderr);
+    assert!(stderr.starts_with("error: input is not valid YAML: "), "{stderr}");
+    assert!(stderr.contains("at line 1, column 18"), "{stderr}");
 
     let out = edgevirt(&["render", "no-such-file.yaml"], None);
     assert_eq!(out.status.code(), Some(1));
