@@ -5,6 +5,8 @@
 //! properties gets `additionalProperties: false`, and editors flag a misspelt field as the CLI
 //! would.
 
+use std::sync::OnceLock;
+
 use schemars::generate::{SchemaGenerator, SchemaSettings};
 use schemars::transform::RecursiveTransform;
 use schemars::{JsonSchema, Schema};
@@ -92,20 +94,22 @@ pub(crate) enum Step {
 
 /// The `EdgeDevice` schema, asked for the type of fields.
 pub(crate) struct DeviceShape {
-    schema: Value,
+    schema: &'static Value,
 }
 
 impl DeviceShape {
+    /// Generating the schema costs more than expanding a small fleet, so it is made once.
     pub(crate) fn new() -> Self {
+        static SCHEMA: OnceLock<Value> = OnceLock::new();
         DeviceShape {
-            schema: json_schema(),
+            schema: SCHEMA.get_or_init(json_schema),
         }
     }
 
     /// The scalar type of the field at `path`; text where the schema allows a string, or does
     /// not know the field.
     pub(crate) fn scalar_at(&self, path: &[Step]) -> Scalar {
-        self.find(&self.schema, path).unwrap_or(Scalar::Text)
+        self.find(self.schema, path).unwrap_or(Scalar::Text)
     }
 
     fn find(&self, node: &Value, path: &[Step]) -> Option<Scalar> {
