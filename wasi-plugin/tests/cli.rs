@@ -111,7 +111,10 @@ fn syntax_errors_and_missing_files_are_reported() {
     assert_eq!(out.status.code(), Some(1));
     assert!(out.stdout.is_empty());
     let stderr = text(&out.stderr);
-    assert!(stderr.starts_with("error: input is not valid YAML: "), "{stderr}");
+    assert!(
+        stderr.starts_with("error: input is not valid YAML: "),
+        "{stderr}"
+    );
     assert!(stderr.contains("at line 1, column 18"), "{stderr}");
 
     let out = edgevirt(&["render", "no-such-file.yaml"], None);
