@@ -185,7 +185,7 @@ pub(super) fn check(
         agent_image,
         registry,
         agent_env,
-        create_options: agent.create_options.clone().unwrap_or_default(),
+        create_options: create_options(agent.create_options.as_ref(), d),
         host_storage: agent.host_storage.unwrap_or(true),
         docker_log_driver,
         docker_log_max_size,
@@ -197,6 +197,47 @@ pub(super) fn check(
         local_gateway_hostname: edge.local_gateway_hostname.clone(),
         max_requests: edge.max_requests.clone(),
     })
+}
+
+/// The agent's Docker create options, which go into config.toml as a table: TOML has no null
+/// and its integers are signed 64-bit, so neither may appear anywhere in them.
+fn create_options(
+    options: Option<&serde_json::Map<String, serde_json::Value>>,
+    d: &mut Diagnostics,
+) -> serde_json::Map<String, serde_json::Value> {
+    fn walk(path: &str, value: &serde_json::Value, d: &mut Diagnostics) {
+        use serde_json::Value;
+        match value {
+            Value::Null => d.error(
+                path,
+                None,
+                "is null, which config.toml cannot hold (TOML has no null)",
+                "leave the key out, or give it a value",
+            ),
+            Value::Number(n) if n.is_u64() && n.as_i64().is_none() => d.error(
+                path,
+                Some(&n.to_string()),
+                "is larger than a TOML integer (at most 9223372036854775807)",
+                "give a smaller number, or the number as a string",
+            ),
+            Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    walk(&format!("{path}[{i}]"), item, d);
+                }
+            }
+            Value::Object(map) => {
+                for (key, item) in map {
+                    walk(&format!("{path}.{key}"), item, d);
+                }
+            }
+            _ => {}
+        }
+    }
+    let options = options.cloned().unwrap_or_default();
+    for (key, value) in &options {
+        walk(&format!("spec.iotEdge.agent.createOptions.{key}"), value, d);
+    }
+    options
 }
 
 fn check_provisioning(
