@@ -8,7 +8,8 @@
 //! for fleet templates.
 
 use minijinja::syntax::SyntaxConfig;
-use minijinja::{Environment, ErrorKind, Template, UndefinedBehavior, Value};
+use minijinja::value::{Rest, ValueOrKwargs};
+use minijinja::{Environment, ErrorKind, State, Template, UndefinedBehavior, Value};
 
 use crate::{Limit, Limits};
 
@@ -41,6 +42,7 @@ impl Sandbox {
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Strict);
         env.set_fuel(Some(limits.template_fuel));
+        env.add_filter("format", format);
         if let Ok(syntax) = SyntaxConfig::builder().keep_trailing_newline(true).build() {
             env.set_syntax(syntax);
         }
@@ -49,6 +51,36 @@ impl Sandbox {
             limits: *limits,
         }
     }
+}
+
+/// minijinja's `format` filter, refusing the format strings that make minijinja 3.1 panic: its
+/// parser steps through a `%(key)` byte by byte and slices the string at each, so a non-ASCII
+/// character in a key breaks it. Found by the template fuzzer
+/// (`fuzz/crashes/template/format-key-not-ascii.jinja`).
+fn format(
+    state: &mut State,
+    format_str: &Value,
+    args: Rest<ValueOrKwargs>,
+) -> Result<Value, minijinja::Error> {
+    if format_str
+        .as_str()
+        .is_some_and(|s| !printf_keys_are_ascii(s))
+    {
+        return Err(minijinja::Error::new(
+            ErrorKind::InvalidOperation,
+            "format: a %(key) must be ASCII",
+        ));
+    }
+    minijinja::filters::format(state, format_str, args)
+}
+
+/// Whether every `%(` of `s` is followed by ASCII up to its `)` (or to the end, when there is no
+/// `)`). `%%(` counts too, which errs on the side of refusing.
+fn printf_keys_are_ascii(s: &str) -> bool {
+    s.match_indices("%(").all(|(at, _)| {
+        let key = &s[at + 2..];
+        key[..key.find(')').unwrap_or(key.len())].is_ascii()
+    })
 }
 
 /// A template compiled once and rendered many times, e.g. for every device of a fleet.
@@ -177,5 +209,30 @@ mod tests {
         assert!(err.is_err());
         let big = render("{{ 'x' * 300000 }}", &CTX);
         assert!(big.is_err(), "{big:?}");
+    }
+
+    #[test]
+    fn format_keys_that_would_crash_minijinja_are_refused() {
+        let crash = include_str!("../../fuzz/crashes/template/format-key-not-ascii.jinja");
+        assert_eq!(
+            render(crash, &CTX),
+            Err(
+                "is not a valid template: invalid operation: format: a %(key) must be ASCII (in <string>:1)"
+                    .to_owned()
+            )
+        );
+        assert_eq!(
+            render("{{ '%(größe)s' | format(x=1) }}", &CTX).map_err(|e| e.contains("ASCII")),
+            Err(true)
+        );
+        // Everything else format does still works, non-ASCII text included.
+        assert_eq!(
+            render(
+                "{{ 'Größe %s' | format(3) }}, {{ '%(n)05d €' | format(n=7) }}",
+                &CTX
+            )
+            .as_deref(),
+            Ok("Größe 3, 00007 €")
+        );
     }
 }
