@@ -11,7 +11,10 @@ mod support;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 
-const TARGETS: [(&str, fn(&[u8])); 5] = [
+/// A fuzz target's body: one input, and a panic when something does not hold.
+type Target = fn(&[u8]);
+
+const TARGETS: [(&str, Target); 5] = [
     ("post_render", targets::post_render),
     ("documents", targets::documents),
     ("krm", targets::krm),
@@ -20,7 +23,7 @@ const TARGETS: [(&str, fn(&[u8])); 5] = [
 ];
 
 /// Runs `target` on every file of `dir`; the names of the inputs it panicked on.
-fn replay(dir: &Path, target: fn(&[u8])) -> (usize, Vec<String>) {
+fn replay(dir: &Path, target: Target) -> (usize, Vec<String>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return (0, Vec::new());
     };
